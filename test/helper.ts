@@ -72,11 +72,11 @@ export const OPERATOR = basic('operator', 'operator')
 export const VIEWER = basic('viewer', 'viewer')
 
 /** POST a JSON-CGI body (object → JSON) with Basic credentials. */
-export async function cgi (app: FastifyInstance, body: unknown, auth: string | undefined = ROOT, url = '/networkradarpairing.cgi'): Promise<LightMyRequestResponse> {
+export async function cgi (app: FastifyInstance, body: unknown, auth: string | null = ROOT, url = '/networkradarpairing.cgi'): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url,
-    headers: { 'content-type': 'application/json', ...(auth !== undefined ? { authorization: auth } : {}) },
+    headers: { 'content-type': 'application/json', ...(auth !== null ? { authorization: auth } : {}) },
     payload: typeof body === 'string' ? body : JSON.stringify(body)
   })
 }
