@@ -47,7 +47,7 @@ export async function buildTestCamera (opts: Partial<CameraOptions> & { stateDir
     serial: SERIAL,
     profile: '2025-08' as Profile,
     users: new UserStore(DEFAULT_USERS),
-    startLink: link.starter,
+    linkFactory: () => link.starter,
     logger: createLogger({ level: 'silent' }),
     ...opts,
     stateDir

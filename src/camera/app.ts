@@ -11,6 +11,7 @@ import type { UserStore } from '../vapix/users.js'
 import { PairingStore } from '../pairing/store.js'
 import { PairingService } from '../pairing/service.js'
 import type { LinkStarter } from '../pairing/link-port.js'
+import { NULL_SINK, type TrackSink } from '../tracks/model.js'
 import { PROFILES, type Profile } from '../pairing/schema.js'
 import { networkRadarPairingRoutes } from './routes/network-radar-pairing.js'
 
@@ -19,8 +20,8 @@ export interface CameraOptions {
   profile: Profile
   stateDir: string
   users: UserStore
-  /** Starts the radar link for an active pairing. */
-  startLink: LinkStarter
+  /** Makes the radar link starter; the link delivers its frames to `sink` (the overlay hub). */
+  linkFactory: (sink: TrackSink) => LinkStarter
   nonceTtlMs?: number
   maxAuthFailuresPerMinute?: number
 }
@@ -42,7 +43,7 @@ export function validateCameraOptions (opts: CameraOptions): void {
   if (!SERIAL_RE.test(opts.serial)) throw new TypeError(`serial must be 12 upper-case hex digits (like ACCC8E123456), got ${JSON.stringify(opts.serial)}`)
   if (!PROFILES.includes(opts.profile)) throw new TypeError(`profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(opts.profile)}`)
   if (typeof opts.stateDir !== 'string' || opts.stateDir === '') throw new TypeError('stateDir is required')
-  if (typeof opts.startLink !== 'function') throw new TypeError('startLink is required')
+  if (typeof opts.linkFactory !== 'function') throw new TypeError('linkFactory is required')
 }
 
 export const PAIRING_API_ENTRY = (profile: Profile) => ({
@@ -56,7 +57,8 @@ export const PAIRING_API_ENTRY = (profile: Profile) => ({
 async function camera (app: FastifyInstance, opts: CameraOptions): Promise<void> {
   validateCameraOptions(opts)
   const store = new PairingStore(opts.stateDir, app.log)
-  const pairing = new PairingService(store, opts.startLink, opts.profile, app.log.child({ component: 'pairing' }))
+  const sink: TrackSink = NULL_SINK
+  const pairing = new PairingService(store, opts.linkFactory(sink), opts.profile, app.log.child({ component: 'pairing' }))
   await pairing.init()
   const apis = new ApiRegistry([API_DISCOVERY_ENTRY, PAIRING_API_ENTRY(opts.profile)])
   app.decorate('camera', { serial: opts.serial, profile: opts.profile, pairing, apis })
