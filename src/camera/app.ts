@@ -14,6 +14,12 @@ import type { LinkStarter } from '../pairing/link-port.js'
 import { NULL_SINK, type TrackSink } from '../tracks/model.js'
 import { PROFILES, type Profile } from '../pairing/schema.js'
 import { networkRadarPairingRoutes } from './routes/network-radar-pairing.js'
+import swagger from '@fastify/swagger'
+import { Journal } from '../control/journal.js'
+import { ApiFaults } from '../control/api-faults.js'
+import { controlRoutes } from '../control/routes.js'
+import type { SimulatorControl } from '../control/simulator-control.js'
+import type { JsonCgiOptions } from '../vapix/json-cgi.js'
 
 export interface CameraOptions {
   serial: string
@@ -24,6 +30,10 @@ export interface CameraOptions {
   linkFactory: (sink: TrackSink) => LinkStarter
   nonceTtlMs?: number
   maxAuthFailuresPerMinute?: number
+  /** The built-in radar simulator, for the control API. */
+  simulator?: SimulatorControl
+  /** Requests kept in the journal (default 1000). */
+  journalSize?: number
 }
 
 declare module 'fastify' {
@@ -33,6 +43,8 @@ declare module 'fastify' {
       profile: Profile
       pairing: PairingService
       apis: ApiRegistry
+      journal: Journal
+      apiFaults: ApiFaults
     }
   }
 }
@@ -61,7 +73,9 @@ async function camera (app: FastifyInstance, opts: CameraOptions): Promise<void>
   const pairing = new PairingService(store, opts.linkFactory(sink), opts.profile, app.log.child({ component: 'pairing' }))
   await pairing.init()
   const apis = new ApiRegistry([API_DISCOVERY_ENTRY, PAIRING_API_ENTRY(opts.profile)])
-  app.decorate('camera', { serial: opts.serial, profile: opts.profile, pairing, apis })
+  const journal = new Journal(opts.journalSize)
+  const apiFaults = new ApiFaults()
+  app.decorate('camera', { serial: opts.serial, profile: opts.profile, pairing, apis, journal, apiFaults })
   app.addHook('onClose', async () => { await pairing.close() })
 
   await app.register(vapixAuth, {
@@ -71,8 +85,42 @@ async function camera (app: FastifyInstance, opts: CameraOptions): Promise<void>
     nonceTtlMs: opts.nonceTtlMs,
     maxFailuresPerMinute: opts.maxAuthFailuresPerMinute
   })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'radar-pairing-emulator control API', version: '1.0.0', description: 'Emulator-only endpoints: health, reset, API faults, request journal, built-in radar simulator.' },
+      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' }, digest: { type: 'http', scheme: 'digest' } } }
+    },
+    hideUntagged: true
+  })
   await app.register(apiDiscoveryRoutes, { registry: apis })
-  await app.register(networkRadarPairingRoutes, { pairing, profile: opts.profile })
+  await app.register(networkRadarPairingRoutes, {
+    pairing,
+    profile: opts.profile,
+    beforeMethod: async ({ envelope }) => {
+      const { latencyMs, error } = apiFaults.take(envelope.method)
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
+      if (error !== undefined) throw error
+    },
+    afterAnswer: journalWriter(journal, '/networkradarpairing.cgi')
+  })
+  await app.register(controlRoutes, { prefix: '/emulator/v1', simulator: opts.simulator, startedAt: Date.now() })
+}
+
+/** Writes one journal entry per answered CGI request. */
+function journalWriter (journal: Journal, api: string): NonNullable<JsonCgiOptions['afterAnswer']> {
+  return ({ request, envelope, error, durationMs }) => {
+    journal.add({
+      time: new Date().toISOString(),
+      api,
+      user: request.vapixUser?.name,
+      client: request.ip,
+      method: envelope.method,
+      params: envelope.params,
+      httpStatus: error?.statusCode ?? 200,
+      errorCode: error?.code,
+      durationMs: Math.round(durationMs * 100) / 100
+    })
+  }
 }
 
 export const cameraApp = fp(camera, { name: 'camera', fastify: '5.x' })

@@ -27,6 +27,8 @@ export function deviceFastify (logger: Logger, extra: Partial<FastifyServerOptio
     bodyLimit: HTTP_LIMITS.bodyLimit,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Unknown members are errors, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     ...extra
   }) as unknown as FastifyInstance
   app.server.headersTimeout = HTTP_LIMITS.headersTimeout

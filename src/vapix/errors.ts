@@ -48,6 +48,9 @@ export function defineError (code: number, message: string, statusCode: number):
   return make
 }
 
+/** The catalogue entry for a code, if declared. */
+export function errorByCode (code: number): ErrorDef | undefined { return catalogue.get(code) }
+
 /** Every declared error, for documentation and tests. */
 export function errorCatalogue (): ErrorDef[] {
   return [...catalogue.values()].sort((a, b) => a.code - b.code)
