@@ -12,7 +12,7 @@ import { createLogger } from '../src/common/logger.js'
 import { UserStore, DEFAULT_USERS } from '../src/vapix/users.js'
 import type { LinkReport, LinkStarter } from '../src/pairing/link-port.js'
 import type { PairingConfig, Profile } from '../src/pairing/schema.js'
-import type { CameraOptions } from '../src/camera/app.js'
+import type { BuildOptions } from '../src/camera/build.js'
 
 export const SERIAL = 'ACCC8E123456'
 export const REALM = `AXIS_${SERIAL}`
@@ -40,7 +40,7 @@ export async function tempDir (prefix = 'rpe-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix))
 }
 
-export async function buildTestCamera (opts: Partial<CameraOptions> & { stateDir?: string, keepStateDir?: boolean } = {}): Promise<TestCamera> {
+export async function buildTestCamera (opts: Partial<BuildOptions> & { stateDir?: string, keepStateDir?: boolean } = {}): Promise<TestCamera> {
   const stateDir = opts.stateDir ?? await tempDir()
   const link = new FakeLink()
   const app = await buildCamera({

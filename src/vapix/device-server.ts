@@ -3,35 +3,61 @@
  * one log line per request, secrets never logged. Shared by the camera and
  * the radar simulator.
  */
+import { createServer } from 'node:http'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 
 /** HTTP server limits (issue #7: slow and hostile clients). */
-export const HTTP_LIMITS = {
+export interface HttpLimits {
   /** Whole request, headers and body (ms). */
-  requestTimeout: 10_000,
+  requestTimeout: number
   /** Headers alone (ms). */
-  headersTimeout: 5_000,
+  headersTimeout: number
   /** Idle keep-alive connections (ms). */
-  keepAliveTimeout: 5_000,
+  keepAliveTimeout: number
+  /** How often Node checks the two timeouts above (ms). */
+  checkIntervalMs: number
   /** Largest JSON CGI body (bytes). */
-  bodyLimit: 64 * 1024
-} as const
+  bodyLimit: number
+  /** Largest header block (bytes). */
+  maxHeaderSize: number
+  /** Connections accepted at once; more are refused at accept. */
+  maxConnections: number
+}
 
-export function deviceFastify (logger: Logger, extra: Partial<FastifyServerOptions> = {}): FastifyInstance {
+export const HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
+  requestTimeout: 10_000,
+  headersTimeout: 5_000,
+  keepAliveTimeout: 5_000,
+  checkIntervalMs: 1_000,
+  bodyLimit: 64 * 1024,
+  maxHeaderSize: 16 * 1024,
+  maxConnections: 4_096
+})
+
+export function deviceFastify (logger: Logger, overrides: Partial<HttpLimits> = {}, extra: Partial<FastifyServerOptions> = {}): FastifyInstance {
+  const limits = { ...HTTP_LIMITS, ...overrides }
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    requestTimeout: HTTP_LIMITS.requestTimeout,
-    keepAliveTimeout: HTTP_LIMITS.keepAliveTimeout,
-    bodyLimit: HTTP_LIMITS.bodyLimit,
+    serverFactory: (handler) => {
+      const server = createServer({
+        requestTimeout: limits.requestTimeout,
+        headersTimeout: limits.headersTimeout,
+        keepAliveTimeout: limits.keepAliveTimeout,
+        connectionsCheckingInterval: limits.checkIntervalMs,
+        maxHeaderSize: limits.maxHeaderSize
+      }, handler)
+      server.maxConnections = limits.maxConnections
+      return server
+    },
+    bodyLimit: limits.bodyLimit,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     // Unknown members are errors, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     ...extra
   }) as unknown as FastifyInstance
-  app.server.headersTimeout = HTTP_LIMITS.headersTimeout
   // One line per request (method, path without query, status, user, duration).
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({
