@@ -11,7 +11,10 @@ import type { UserStore } from '../vapix/users.js'
 import { PairingStore } from '../pairing/store.js'
 import { PairingService } from '../pairing/service.js'
 import type { LinkStarter } from '../pairing/link-port.js'
-import { NULL_SINK, type TrackSink } from '../tracks/model.js'
+import type { TrackSink } from '../tracks/model.js'
+import { OverlayHub, type OverlayLimits } from '../overlay/hub.js'
+import { dataStreamRoutes } from './routes/data-stream.js'
+import { demoPageRoutes } from './routes/demo-page.js'
 import { PROFILES, type Profile } from '../pairing/schema.js'
 import { networkRadarPairingRoutes } from './routes/network-radar-pairing.js'
 import swagger from '@fastify/swagger'
@@ -34,6 +37,12 @@ export interface CameraOptions {
   simulator?: SimulatorControl
   /** Requests kept in the journal (default 1000). */
   journalSize?: number
+  /** Data-stream limits (connections, per-client buffers; overlay/hub.ts). */
+  overlayLimits?: Partial<OverlayLimits>
+  /** wssession token lifetime (ms), default 15 000. */
+  wsTokenTtlMs?: number
+  /** Directory of the built demo page (default dist/web). */
+  webRoot?: string
 }
 
 declare module 'fastify' {
@@ -45,6 +54,8 @@ declare module 'fastify' {
       apis: ApiRegistry
       journal: Journal
       apiFaults: ApiFaults
+      /** The overlay hub: the link's track sink, data-stream clients and events. */
+      overlay: OverlayHub
     }
   }
 }
@@ -69,13 +80,15 @@ export const PAIRING_API_ENTRY = (profile: Profile) => ({
 async function camera (app: FastifyInstance, opts: CameraOptions): Promise<void> {
   validateCameraOptions(opts)
   const store = new PairingStore(opts.stateDir, app.log)
-  const sink: TrackSink = NULL_SINK
+  const overlay = new OverlayHub({ limits: opts.overlayLimits, log: app.log.child({ component: 'overlay' }) })
+  const sink: TrackSink = overlay
   const pairing = new PairingService(store, opts.linkFactory(sink), opts.profile, app.log.child({ component: 'pairing' }))
+  overlay.watchPairing(pairing)
   await pairing.init()
   const apis = new ApiRegistry([API_DISCOVERY_ENTRY, PAIRING_API_ENTRY(opts.profile)])
   const journal = new Journal(opts.journalSize)
   const apiFaults = new ApiFaults()
-  app.decorate('camera', { serial: opts.serial, profile: opts.profile, pairing, apis, journal, apiFaults })
+  app.decorate('camera', { serial: opts.serial, profile: opts.profile, pairing, apis, journal, apiFaults, overlay })
   app.addHook('onClose', async () => { await pairing.close() })
 
   await app.register(vapixAuth, {
@@ -104,6 +117,8 @@ async function camera (app: FastifyInstance, opts: CameraOptions): Promise<void>
     afterAnswer: journalWriter(journal, '/networkradarpairing.cgi')
   })
   await app.register(controlRoutes, { prefix: '/emulator/v1', simulator: opts.simulator, startedAt: Date.now() })
+  await app.register(dataStreamRoutes, { hub: overlay, apis, tokenTtlMs: opts.wsTokenTtlMs })
+  await app.register(demoPageRoutes, { webRoot: opts.webRoot })
 }
 
 /** Writes one journal entry per answered CGI request. */
