@@ -1,0 +1,5 @@
+/** The camera's radar link: resolve → HTTP(S) → RTSP(S) → RTP → XML → TrackFrame. */
+export { createLinkStarter, DEFAULT_TIMEOUTS, MAX_ANSWER_BYTES, type LinkDeps, type LinkTimeouts } from './link.js'
+export { createFramePipeline, type FramePipeline, type FramePipelineOptions } from './frame-pipeline.js'
+export { Backoff, type BackoffOptions } from './backoff.js'
+export { LinkFailure } from './causes.js'
