@@ -128,6 +128,9 @@ export async function startRadarSimulator (options: RadarSimulatorOptions): Prom
   const apps: FastifyInstance[] = []
   const closeAll = async (): Promise<void> => {
     await Promise.allSettled([rtsp.close(), ...apps.map(async (a) => a.close())])
+    // libuv releases closed handles in the close phase of the loop; a 0 ms
+    // timer runs after it, so callers that count handles see them gone.
+    await new Promise((resolve) => setTimeout(resolve, 0))
   }
 
   try {
