@@ -5,7 +5,7 @@
  * analytics-scene-description overlay).
  */
 import { cameraModel, type CameraModel } from './camera-model.js'
-import { drawBackground, drawCuboid, drawPerson } from './scene.js'
+import { drawBackground, drawCar, drawPerson } from './scene.js'
 import { CLASS_STYLE, drawPlan, drawRadarView, drawTracks } from './overlay.js'
 import { TrackTable } from './tracks.js'
 import { DataStream } from './stream.js'
@@ -47,6 +47,7 @@ const countEl = $('track-count')
 const streamEl = $('stream-status')
 const eventsEl = $<HTMLOListElement>('events')
 const viewInfo = $('view-info')
+const trackRows = $('track-rows')
 
 const panel = new PairingPanel({
   form: $<HTMLFormElement>('pairing-form'),
@@ -127,6 +128,34 @@ const stream = new DataStream({
   }
 })
 
+function showTrackRows (): void {
+  const list = [...tracks.tracks.values()].sort((a, b) => a.range - b.range)
+  if (list.length === 0) {
+    const tr = document.createElement('tr')
+    tr.className = 'empty'
+    const td = document.createElement('td')
+    td.colSpan = 6
+    td.textContent = pairingState === 'ok' ? 'No tracks in the field of view' : 'No radar data'
+    tr.append(td)
+    trackRows.replaceChildren(tr)
+    return
+  }
+  trackRows.replaceChildren(...list.slice(0, 12).map((t) => {
+    const tr = document.createElement('tr')
+    const cells = [`#${t.id}`, CLASS_STYLE[t.type]?.label ?? t.type, `${Math.round(t.score * 100)} %`, `${t.range.toFixed(1)} m`, `${t.azimuth.toFixed(1)}°`, `${(t.speed * 3.6).toFixed(1)} km/h`]
+    cells.forEach((text, i) => {
+      const td = document.createElement('td')
+      td.textContent = text
+      if (i === 0) td.className = 'id'
+      if (i === 1) { td.className = 'cls'; td.style.setProperty('--dot', CLASS_STYLE[t.type]?.colour ?? '#94a3b8') }
+      if (i >= 2) td.classList.add('r')
+      tr.append(td)
+    })
+    return tr
+  }))
+}
+setInterval(showTrackRows, 250)
+
 // ── rendering ──────────────────────────────────────────────────────────────
 let model: CameraModel = cameraModel(1280, 720)
 const background = document.createElement('canvas')
@@ -197,7 +226,7 @@ function render (now: number): void {
   // The "video" objects, far to near, then the radar's view over them.
   const list = [...tracks.tracks.values()].sort((a, b) => b.dy - a.dy)
   for (const t of list) {
-    if (t.type === 'Vehicle') drawCuboid(ctx, model, t.dx, t.dy, 1.8, 4.4, 1.45, t.heading, '#9aa5b1', '#1e242b')
+    if (t.type === 'Vehicle') drawCar(ctx, model, t.dx, t.dy, t.heading, '#c7ccd3')
     else if (t.type === 'Human') drawPerson(ctx, model, t.dx, t.dy, t.phase)
   }
   const live = pairingState === 'ok'

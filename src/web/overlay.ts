@@ -58,6 +58,7 @@ export function drawRadarView (ctx: Ctx, c: CameraModel, view: RadarView, live: 
 
   // Range rings with labels along the right edge.
   const step = ringStep(maxR)
+  let lastLabelV = Number.POSITIVE_INFINITY
   ctx.setLineDash([6, 6])
   ctx.lineWidth = 1
   ctx.font = '600 12px Inter, system-ui, sans-serif'
@@ -69,8 +70,9 @@ export function drawRadarView (ctx: Ctx, c: CameraModel, view: RadarView, live: 
     ctx.stroke()
     const g = polarToGround(r, maxAngle)
     const p = project(c, g.x, g.y)
-    if (p.u > 0 && p.u < c.width - 8 && p.v > 0 && p.v < c.height) {
+    if (p.u > 0 && p.u < c.width - 40 && p.v > 0 && p.v < c.height && lastLabelV - p.v > 18) {
       label(ctx, `${r} m`, p.u + 6, p.v, 'rgba(15,23,42,0.72)', '#e2e8f0')
+      lastLabelV = p.v
     }
   }
   ctx.setLineDash([])

@@ -36,7 +36,7 @@ function rng (seed: number): () => number {
 }
 
 /** An axis-aligned box on the ground (a parked car, a kiosk), faces shaded. */
-export function drawCuboid (ctx: Ctx, c: CameraModel, cx: number, cy: number, w: number, l: number, h: number, heading: number, body: string, roof?: string): void {
+export function drawCuboid (ctx: Ctx, c: CameraModel, cx: number, cy: number, w: number, l: number, h: number, heading: number, body: string, roof?: string, z0 = 0): void {
   const cos = Math.cos(heading)
   const sin = Math.sin(heading)
   // Corners: heading 0 = length along +y.
@@ -52,7 +52,7 @@ export function drawCuboid (ctx: Ctx, c: CameraModel, cx: number, cy: number, w:
     const nx = mx - cx
     const ny = my - cy
     if (nx * (0 - mx) + ny * (0 - my) <= 0) continue
-    faces.push({ pts: [[x0, y0, 0], [x1, y1, 0], [x1, y1, h], [x0, y0, h]], depth: Math.hypot(mx, my), shade: 0.55 + 0.3 * Math.abs(nx) / (Math.hypot(nx, ny) || 1) })
+    faces.push({ pts: [[x0, y0, z0], [x1, y1, z0], [x1, y1, z0 + h], [x0, y0, z0 + h]], depth: Math.hypot(mx, my), shade: 0.72 + 0.22 * Math.abs(nx) / (Math.hypot(nx, ny) || 1) })
   }
   faces.sort((a, b) => b.depth - a.depth)
   for (const face of faces) {
@@ -62,9 +62,22 @@ export function drawCuboid (ctx: Ctx, c: CameraModel, cx: number, cy: number, w:
     ctx.fillStyle = `rgba(0,0,0,${(1 - face.shade).toFixed(2)})`
     ctx.fill()
   }
-  poly(ctx, c, base.map(([x, y]) => [x, y, h] as [number, number, number]))
+  poly(ctx, c, base.map(([x, y]) => [x, y, z0 + h] as [number, number, number]))
   ctx.fillStyle = roof ?? body
   ctx.fill()
+}
+
+/** A car: a body, a glass cabin and a roof, with a soft ground shadow. */
+export function drawCar (ctx: Ctx, c: CameraModel, x: number, y: number, heading: number, colour: string): void {
+  const b = project(c, x, y, 0)
+  const ppm = pxPerMetre(c, b.depth)
+  ctx.fillStyle = 'rgba(0,0,0,0.28)'
+  ctx.beginPath()
+  ctx.ellipse(b.u, b.v, 1.6 * ppm, 0.5 * ppm, 0, 0, Math.PI * 2)
+  ctx.fill()
+  drawCuboid(ctx, c, x, y, 1.8, 4.4, 0.8, heading, colour, colour, 0.15)
+  const back = -0.25
+  drawCuboid(ctx, c, x + back * Math.sin(heading), y + back * Math.cos(heading), 1.55, 2.3, 0.55, heading, '#25313d', colour, 0.95)
 }
 
 function tree (ctx: Ctx, c: CameraModel, x: number, y: number, size: number, rand: () => number): void {
@@ -200,10 +213,10 @@ export function drawBackground (ctx: Ctx, c: CameraModel): void {
 
   // Parked cars (static), far row first.
   const colours = ['#b8bcc2', '#2d3a4f', '#7a1f24', '#e5e5e0', '#39413a', '#5b6470', '#1f2328', '#8a6d3b']
-  for (const [yc, fill] of [[23.75, 0.45], [11.75, 0.4]] as const) {
+  for (const [yc, fill] of [[23.75, 0.5], [11.75, 0.16]] as const) {
     for (let x = -28.7; x < 29; x += 2.6) {
       if (rand() > fill) continue
-      drawCuboid(ctx, c, x, yc, 1.8, 4.3, 1.45, 0, colours[Math.floor(rand() * colours.length)], '#20252b')
+      drawCar(ctx, c, x, yc, 0, colours[Math.floor(rand() * colours.length)])
     }
   }
   // Foreground lot edge (kerb).
