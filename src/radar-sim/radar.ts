@@ -13,6 +13,7 @@ import { FaultSet, type Fault } from './faults.js'
 import { buildRadarControlApp, buildRadarHttpApp, radarParams } from './http-app.js'
 import { RadarRtspServer, type FrameSource, type RtspServerStats, type RtspSessionInfo } from './rtsp-server.js'
 import type { ControlHooks } from './control.js'
+import { loadScenarioScene } from './scene.js'
 
 /** A loaded scene: what the radar reports and what it sees, frame by frame. */
 export interface RadarScene {
@@ -24,8 +25,12 @@ export interface RadarScene {
   source: FrameSource
 }
 
-/** Loads a scenario (a fixture name such as "crowd", or a YAML path) for a seed and frame rate. */
-export type SceneLoader = (scenario: string, seed: number, rate: number) => Promise<RadarScene>
+/**
+ * Loads a scenario (a fixture name such as "crowd", or a YAML path) for a
+ * seed and frame rate. `seedGiven` false: the user named no seed, so a seed
+ * the scenario itself names may win over `seed`.
+ */
+export type SceneLoader = (scenario: string, seed: number, rate: number, seedGiven?: boolean) => Promise<RadarScene>
 
 export interface RadarSimulatorOptions {
   /** Default 127.0.0.1. */
@@ -45,14 +50,16 @@ export interface RadarSimulatorOptions {
   password?: string
   /** 12 upper-case hex digits; the realm is AXIS_<serial>. */
   serial?: string
-  /** Fixture name or YAML path. Default "default". */
+  /** Fixture name (fixtures/scenarios/<name>.yaml) or YAML/JSON path. Default "default". */
   scenario?: string
+  /** Scene seed. Default: the scenario's own `seed`, else 1. */
   seed?: number
   /** Frames per second. Default 10. */
   rate?: number
   /** Initial faults (specs or a shared FaultSet). */
   faults?: FaultSet | Iterable<string | Fault>
-  loadScene: SceneLoader
+  /** Default: scenario files played by the scene engine (./scene.ts). */
+  loadScene?: SceneLoader
   /** UtcTime clock (epoch ms); with `rtpSeed`, streams are byte-identical run to run. */
   clock?: () => number
   rtpSeed?: number
@@ -110,7 +117,8 @@ export async function startRadarSimulator (options: RadarSimulatorOptions): Prom
   const realm = `AXIS_${serial}`
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 60_000
 
-  let scene = await options.loadScene(options.scenario ?? 'default', options.seed ?? 1, rate)
+  const loadScene = options.loadScene ?? loadScenarioScene
+  let scene = await loadScene(options.scenario ?? 'default', options.seed ?? 1, rate, options.seed !== undefined)
 
   const rtsp = new RadarRtspServer({
     realm,
@@ -138,7 +146,7 @@ export async function startRadarSimulator (options: RadarSimulatorOptions): Prom
     const rtspsPort = options.tls === undefined ? undefined : await rtsp.listen({ port: options.rtspsPort ?? 0, host, tls: options.tls })
 
     const setScenario = async (name: string, seed?: number): Promise<{ scenario: string, seed: number }> => {
-      const next = await options.loadScene(name, seed ?? scene.seed, rate)
+      const next = await loadScene(name, seed ?? options.seed ?? 1, rate, seed !== undefined || options.seed !== undefined)
       scene = next
       rtsp.setSource(next.source)
       logger.info({ scenario: next.scenario, seed: next.seed }, 'scenario changed')

@@ -57,10 +57,19 @@ import { packetize } from '../rtsp/rtp.js'
 import type { FaultSet } from './faults.js'
 import type { Log } from '../common/log.js'
 
-/** The scene, frame by frame. Pure: the same index gives the same objects. */
-export interface FrameSource {
+/** Frame content of one stream: `index` counts frames from the stream's start; it only grows (it may skip). */
+export interface FrameStream {
   objectsAt: (index: number) => readonly RadarObject[]
 }
+
+/**
+ * The scene: either pure (`objectsAt`, shared by every session: the same
+ * index gives the same objects) or stateful, opened once per session
+ * (`open`, e.g. the scene engine).
+ */
+export type FrameSource = FrameStream | { open: () => FrameStream }
+
+const openStream = (source: FrameSource): FrameStream => 'open' in source ? source.open() : source
 
 export interface RadarRtspServerOptions {
   /** Digest realm, `AXIS_<serial>`. */
@@ -221,6 +230,9 @@ interface Session {
   seq: number
   tsBase: number
   index: number
+  /** The scene of this session and the frame index at which it was opened. */
+  stream: FrameStream | undefined
+  streamBase: number
   playStart: number
   framesSent: number
   framesSkipped: number
@@ -280,8 +292,20 @@ export class RadarRtspServer {
     this.opts.faults.on('change', this.onFaults)
   }
 
-  /** Replaces the scene; playing sessions continue with their frame index. */
-  setSource (source: FrameSource): void { this.source = source }
+  /**
+   * Replaces the scene. Open sessions switch at once and see the new scene
+   * from its beginning; their RTP timing continues.
+   */
+  setSource (source: FrameSource): void {
+    this.source = source
+    for (const c of this.connections) {
+      const s = c.session
+      if (s?.stream !== undefined) {
+        s.stream = openStream(source)
+        s.streamBase = s.index
+      }
+    }
+  }
 
   /** True while at least one session plays. */
   get streaming (): boolean { return this.playingCount > 0 }
@@ -586,6 +610,8 @@ export class RadarRtspServer {
       seq: this.random() & 0xffff,
       tsBase: this.random(),
       index: 0,
+      stream: undefined,
+      streamBase: 0,
       playStart: 0,
       framesSent: 0,
       framesSkipped: 0,
@@ -654,6 +680,10 @@ export class RadarRtspServer {
   private startStreaming (conn: Connection, s: Session): void {
     if (conn.closed || conn.session !== s || s.state === 'playing') return
     if (s.state === 'ready') s.playStart = performance.now()
+    if (s.stream === undefined) {
+      s.stream = openStream(this.source)
+      s.streamBase = s.index
+    }
     s.state = 'playing'
     this.playingCount++
     if (this.playingCount === 1) this.opts.onStreamingChange?.(true)
@@ -719,7 +749,7 @@ export class RadarRtspServer {
       this.totals.framesSkipped++
       return
     }
-    const objects = this.source.objectsAt(s.index)
+    const objects = (s.stream as FrameStream).objectsAt(s.index - s.streamBase)
     let xml = writeFrame({ utcTime: formatUtcTime(this.opts.clock()), objects: objects as RadarObject[] })
     const malformed = this.opts.faults.get('malformed-xml')
     if (malformed !== undefined && elapsed >= malformed.afterMs) xml = corruptDocument(xml)
