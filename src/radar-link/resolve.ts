@@ -5,7 +5,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { parseRadarAddress } from '../pairing/address.js'
-import { LinkFailure, dnsCause, formatMs } from './causes.js'
+import { LinkFailure, dnsCause, formatMs, isAborted } from './causes.js'
 import type { Scope } from './scope.js'
 
 export interface Endpoint {
@@ -39,7 +39,7 @@ export async function resolveEndpoint (scope: Scope, address: string, tls: boole
     if (found.length === 0) throw new LinkFailure('address-failed', `${parsed.host}: no address for the name (ENODATA)`)
     return { host: parsed.host, addresses: found.map((a) => a.address), port, isName: true }
   } catch (err) {
-    if (err instanceof LinkFailure || (err as Error).name === 'LinkAborted') throw err
+    if (err instanceof LinkFailure || isAborted(err)) throw err
     throw new LinkFailure('address-failed', dnsCause(err, parsed.host))
   } finally {
     scope.clearTimeout(timer)
