@@ -15,9 +15,20 @@ export interface CameraModel {
   tilt: number
 }
 
-export function cameraModel (width: number, height: number): CameraModel {
-  const hfov = 100 * Math.PI / 180
-  return { width, height, f: (width / 2) / Math.tan(hfov / 2), cx: width / 2, cy: height / 2, mountHeight: 6, tilt: 14 * Math.PI / 180 }
+/**
+ * The camera framing the radar's coverage, as an installer would mount it:
+ * 10 m up, a horizontal field of view a little wider than the radar's, and
+ * tilted so that the far edge of the coverage sits about 30 % from the top.
+ */
+export function cameraModel (width: number, height: number, view?: { maxRange: number, minAngle: number, maxAngle: number } | null): CameraModel {
+  const span = view == null ? 95 : view.maxAngle - view.minAngle
+  const hfov = Math.min(110, Math.max(60, span + 14)) * Math.PI / 180
+  const f = (width / 2) / Math.tan(hfov / 2)
+  const vfov = 2 * Math.atan((height / 2) / f)
+  const mountHeight = 10
+  const maxRange = view == null ? 60 : Math.max(10, view.maxRange)
+  const tilt = Math.atan(mountHeight / maxRange) + 0.2 * vfov
+  return { width, height, f, cx: width / 2, cy: height / 2, mountHeight, tilt }
 }
 
 export interface Px { u: number, v: number, depth: number }

@@ -110,12 +110,19 @@ const stream = new DataStream({
     tracks.apply(frame, now)
     frameTimes.push(now)
   },
-  radarView: (v) => { radarView = v; showView() },
+  radarView: (v) => {
+    const changed = JSON.stringify(v) !== JSON.stringify(radarView)
+    radarView = v
+    showView()
+    if (changed) resize() // the camera frames the radar's coverage
+  },
   event: (topic, data, timestamp) => {
     logEvent(topic, data, timestamp)
     if (topic === TOPIC.pairingState) {
       pairingState = data.state
       if (pairingState !== 'ok') tracks.clear()
+      if (pairingState === 'ok') panel.say('Connected: the radar\'s tracks are drawn over the video.', 'ok')
+      else if (pairingState.endsWith('failed')) panel.say(`The radar link failed (${STATE_TEXT[pairingState] ?? pairingState}); retrying.`, 'error')
       if (pairingState === 'not-active' || pairingState === 'not-configured') panel.setActive(false)
       else panel.setActive(true)
       showState()
@@ -167,12 +174,12 @@ function resize (): void {
   const h = Math.round(w * 9 / 16)
   view.width = Math.round(w * dpr)
   view.height = Math.round(h * dpr)
-  model = cameraModel(w, h)
+  model = cameraModel(w, h, radarView)
   background.width = view.width
   background.height = view.height
   const bctx = background.getContext('2d') as CanvasRenderingContext2D
   bctx.setTransform(dpr, 0, 0, dpr, 0, 0)
-  drawBackground(bctx, model)
+  drawBackground(bctx, model, radarView?.maxRange ?? 60)
   const pw = Math.round(plan.clientWidth)
   plan.width = Math.round(pw * dpr)
   plan.height = Math.round(pw * 0.62 * dpr)

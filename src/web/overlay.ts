@@ -104,6 +104,7 @@ function label (ctx: Ctx, text: string, x: number, y: number, bg: string, fg: st
 /** Tracks far to near, each as a bracketed box, a ground ring, a trail and a label. */
 export function drawTracks (ctx: Ctx, c: CameraModel, tracks: Iterable<Track>, now: number): void {
   const list = [...tracks].sort((a, b) => b.dy - a.dy)
+  const labels: Array<{ t: Track, st: { colour: string, label: string }, cx: number, top: number }> = []
   ctx.save()
   for (const t of list) {
     const st = styleOf(t.type)
@@ -153,25 +154,46 @@ export function drawTracks (ctx: Ctx, c: CameraModel, tracks: Iterable<Track>, n
       ctx.lineTo(cx, cy + sy * k)
     }
     ctx.stroke()
-    // Label.
-    ctx.font = '600 12px Inter, system-ui, sans-serif'
-    ctx.textBaseline = 'middle'
+    labels.push({ t, st, cx: base.u, top: y0 })
+  }
+  // Labels last, nearest first, moved up past the ones already placed.
+  const placed: Array<{ x: number, y: number, w: number, h: number }> = []
+  ctx.font = '600 12px Inter, system-ui, sans-serif'
+  ctx.textBaseline = 'middle'
+  for (const { t, st, cx, top } of labels.reverse()) {
     const text = `#${t.id} ${st.label} ${Math.round(t.score * 100)}%`
     const sub = `${t.range.toFixed(1)} m · ${(t.speed * 3.6).toFixed(1)} km/h`
-    const tw = Math.max(ctx.measureText(text).width, ctx.measureText(sub).width) + 14
-    const lx = Math.min(Math.max(4, base.u - tw / 2), c.width - tw - 4)
-    const ly = Math.max(4, y0 - 42)
-    ctx.fillStyle = 'rgba(15,23,42,0.82)'
+    ctx.font = '600 12px Inter, system-ui, sans-serif'
+    const tw = Math.max(ctx.measureText(text).width, ctx.measureText(sub).width + 2) + 16
+    const lh = 36
+    const lx = Math.min(Math.max(4, cx - tw / 2), c.width - tw - 4)
+    let ly = top - lh - 8
+    for (let k = 0; k < 8; k++) {
+      const hit = placed.find((r) => lx < r.x + r.w + 4 && lx + tw + 4 > r.x && ly < r.y + r.h + 4 && ly + lh + 4 > r.y)
+      if (hit === undefined) break
+      ly = hit.y - lh - 6
+    }
+    ly = Math.max(4, ly)
+    placed.push({ x: lx, y: ly, w: tw, h: lh })
+    if (ly + lh < top - 2) {
+      ctx.strokeStyle = hexAlpha(st.colour, 0.6)
+      ctx.lineWidth = 1
+      ctx.beginPath()
+      ctx.moveTo(cx, top)
+      ctx.lineTo(Math.min(Math.max(cx, lx + 8), lx + tw - 8), ly + lh)
+      ctx.stroke()
+    }
+    ctx.fillStyle = 'rgba(15,23,42,0.84)'
     ctx.beginPath()
-    ctx.roundRect(lx, ly, tw, 36, 6)
+    ctx.roundRect(lx, ly, tw, lh, 6)
     ctx.fill()
     ctx.fillStyle = st.colour
-    ctx.fillRect(lx, ly + 6, 3, 24)
+    ctx.fillRect(lx, ly + 6, 3, lh - 12)
     ctx.fillStyle = '#f8fafc'
-    ctx.fillText(text, lx + 9, ly + 11)
+    ctx.fillText(text, lx + 10, ly + 11)
     ctx.fillStyle = '#94a3b8'
     ctx.font = '500 11px Inter, system-ui, sans-serif'
-    ctx.fillText(sub, lx + 9, ly + 26)
+    ctx.fillText(sub, lx + 10, ly + 26)
   }
   ctx.restore()
 }

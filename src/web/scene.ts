@@ -120,107 +120,106 @@ function lamp (ctx: Ctx, c: CameraModel, x: number, y: number): void {
   ctx.fillRect(t.u + 0.6 * ppm, t.v, 0.6 * ppm, Math.max(1, 0.15 * ppm))
 }
 
-/** Draws the static scene at the canvas' pixel size. */
-export function drawBackground (ctx: Ctx, c: CameraModel): void {
+/**
+ * Draws the static scene at the canvas' pixel size. The layout scales with
+ * the radar's range `R` (a lot in front, a road across, buildings beyond the
+ * coverage) while objects keep their real sizes.
+ */
+export function drawBackground (ctx: Ctx, c: CameraModel, R = 60): void {
   const rand = rng(20261125)
   const W = c.width
   const H = c.height
-  const horizon = project(c, 0, 5000, 0).v
+  const horizon = project(c, 0, 20000, 0).v
+  const wide = 4 * R
 
-  const sky = ctx.createLinearGradient(0, 0, 0, horizon)
+  const sky = ctx.createLinearGradient(0, 0, 0, Math.max(1, horizon))
   sky.addColorStop(0, '#6f8fb3')
-  sky.addColorStop(1, '#c9d6e2')
+  sky.addColorStop(1, '#cbd7e3')
   ctx.fillStyle = sky
   ctx.fillRect(0, 0, W, horizon + 1)
 
   // Distant skyline and tree line at the horizon.
-  ctx.fillStyle = '#8c99a6'
+  ctx.fillStyle = '#8f9ba8'
   for (let x = -20; x < W; x += 14 + rand() * 40) {
-    const h = 6 + rand() * 26
+    const h = 5 + rand() * 22
     ctx.fillRect(x, horizon - h, 10 + rand() * 30, h + 1)
   }
-  ctx.fillStyle = '#3f5a45'
+  ctx.fillStyle = '#41604a'
   ctx.beginPath()
   ctx.moveTo(0, horizon + 2)
-  for (let x = 0; x <= W; x += 8) ctx.lineTo(x, horizon - 4 - rand() * 9)
+  for (let x = 0; x <= W; x += 8) ctx.lineTo(x, horizon - 3 - rand() * 8)
   ctx.lineTo(W, horizon + 2)
   ctx.closePath()
   ctx.fill()
 
-  // Ground: grass everywhere, then the built surfaces near to far.
   const grass = ctx.createLinearGradient(0, horizon, 0, H)
-  grass.addColorStop(0, '#5d7150')
-  grass.addColorStop(1, '#4b6240')
+  grass.addColorStop(0, '#62764f')
+  grass.addColorStop(1, '#4d6441')
   ctx.fillStyle = grass
   ctx.fillRect(0, horizon, W, H - horizon)
 
-  groundRect(ctx, c, -400, 400, 44, 48, '#8a8d86') // far sidewalk
-  groundRect(ctx, c, -400, 400, 36, 44, '#3c3f44') // road
-  groundRect(ctx, c, -400, 400, 33.5, 36, '#9a9c97') // near sidewalk
-  groundRect(ctx, c, -60, 60, 2, 33.5, '#54575c') // parking lot
+  // The road across the view, and the lot between the camera and the road.
+  const road0 = 0.62 * R
+  const road1 = road0 + 8
+  const lot0 = 1
+  const lot1 = road0 - 2.5
+  groundRect(ctx, c, -wide, wide, road1, road1 + 2.5, '#8d908a') // far sidewalk
+  groundRect(ctx, c, -wide, wide, road0, road1, '#3b3e43') // road
+  groundRect(ctx, c, -wide, wide, lot1, road0, '#9b9d98') // near sidewalk
+  groundRect(ctx, c, -R, R, lot0, lot1, '#55585d') // lot
+  for (let x = -wide; x < wide; x += 9) groundRect(ctx, c, x, x + 4.5, road0 + 3.9, road0 + 4.1, '#e9e3c4')
+  groundRect(ctx, c, -wide, wide, road0 + 0.2, road0 + 0.35, '#d9d9d0')
+  groundRect(ctx, c, -wide, wide, road1 - 0.35, road1 - 0.2, '#d9d9d0')
 
-  // Road markings: a dashed centre line and edge lines.
-  for (let x = -400; x < 400; x += 9) groundRect(ctx, c, x, x + 4.5, 39.9, 40.1, '#e9e3c4')
-  groundRect(ctx, c, -400, 400, 36.2, 36.35, '#d9d9d0')
-  groundRect(ctx, c, -400, 400, 43.65, 43.8, '#d9d9d0')
-
-  // Parking stalls: two rows facing a driving aisle.
-  for (const [y0, y1] of [[9, 14.5], [21, 26.5]] as const) {
-    for (let x = -30; x <= 30; x += 2.6) groundRect(ctx, c, x - 0.06, x + 0.06, y0, y1, '#e6e6e0')
-    groundRect(ctx, c, -30, 30, y0 === 9 ? y0 - 0.06 : y1 - 0.06, y0 === 9 ? y0 + 0.06 : y1 + 0.06, '#e6e6e0')
+  // Parking stalls: pairs of rows facing each other across a 7 m aisle.
+  const rows: number[] = []
+  for (let y = Math.max(lot0 + 6, 0.22 * R); y + 18 < lot1 - 3; y += 24) rows.push(y, y + 12.5)
+  const half = Math.min(0.7 * R, 40)
+  const stall = 2.6
+  rows.forEach((y0, i) => {
+    const y1 = y0 + 5.5
+    for (let x = -half; x <= half + 0.01; x += stall) groundRect(ctx, c, x - 0.06, x + 0.06, y0, y1, '#e6e6e0')
+    const edge = i % 2 === 0 ? y0 : y1
+    groundRect(ctx, c, -half, half, edge - 0.06, edge + 0.06, '#e6e6e0')
+  })
+  for (let i = 0; i < rows.length; i += 2) {
+    const ya = rows[i] + 5.5 + 1.6
+    for (const x of [-half / 2, half / 2]) {
+      poly(ctx, c, [[x - 0.35, ya], [x + 0.35, ya], [x + 0.35, ya + 1.9], [x + 0.9, ya + 1.9], [x, ya + 3.1], [x - 0.9, ya + 1.9], [x - 0.35, ya + 1.9]])
+      ctx.fillStyle = '#dcdcd4'
+      ctx.fill()
+    }
   }
-  // Aisle arrows.
-  for (const x of [-14, 14]) {
-    poly(ctx, c, [[x - 0.35, 16.5], [x + 0.35, 16.5], [x + 0.35, 18.4], [x + 0.9, 18.4], [x, 19.6], [x - 0.9, 18.4], [x - 0.35, 18.4]])
-    ctx.fillStyle = '#dcdcd4'
-    ctx.fill()
-  }
 
-  // Asphalt texture: faint speckles and patches.
-  for (let i = 0; i < 900; i++) {
-    const x = -40 + rand() * 80
-    const y = 2 + rand() * 31
+  // Asphalt texture: faint speckles.
+  for (let i = 0; i < 1400; i++) {
+    const x = (rand() - 0.5) * 2 * R
+    const y = lot0 + rand() * (lot1 - lot0)
     const p = project(c, x, y)
+    if (p.u < -10 || p.u > W + 10 || p.v < horizon || p.v > H + 10) continue
     const s = pxPerMetre(c, p.depth) * 0.05
     ctx.fillStyle = rand() < 0.5 ? 'rgba(255,255,255,0.05)' : 'rgba(0,0,0,0.08)'
     ctx.fillRect(p.u, p.v, Math.max(1, s * 6), Math.max(1, s * 2))
   }
 
-  // The building beyond the road.
-  const bx0 = -46
-  const bx1 = 14
-  poly(ctx, c, [[bx0, 62, 0], [bx1, 62, 0], [bx1, 62, 11], [bx0, 62, 11]])
-  ctx.fillStyle = '#b9b2a5'
-  ctx.fill()
-  poly(ctx, c, [[bx0, 62, 11], [bx1, 62, 11], [bx1, 62, 11.8], [bx0, 62, 11.8]])
-  ctx.fillStyle = '#8d877c'
-  ctx.fill()
-  for (let row = 0; row < 3; row++) {
-    for (let x = bx0 + 2; x < bx1 - 2; x += 4) {
-      const z = 1.2 + row * 3.4
-      poly(ctx, c, [[x, 61.9, z], [x + 2.4, 61.9, z], [x + 2.4, 61.9, z + 1.9], [x, 61.9, z + 1.9]])
-      ctx.fillStyle = rand() < 0.2 ? '#e8d99a' : '#5d6f80'
-      ctx.fill()
+  // Buildings beyond the road and the radar's reach.
+  const by = Math.max(1.15 * R, road1 + 25)
+  building(ctx, c, -0.55 * by, 0.12 * by, by, 14, '#bbb4a7', rand)
+  building(ctx, c, 0.2 * by, 0.62 * by, by + 12, 9, '#a7b0b6', rand)
+
+  // Trees beyond the road, lamps along the near sidewalk.
+  for (let x = -1.2 * R; x <= 1.2 * R; x += 9 + rand() * 7) tree(ctx, c, x, road1 + 7 + rand() * 5, 2.4 + rand() * 1.2, rand)
+  for (const x of [-0.35 * R, 0, 0.35 * R]) lamp(ctx, c, x, lot1 - 0.5)
+
+  // Parked cars, far rows first.
+  const colours = ['#b8bcc2', '#2d3a4f', '#7a1f24', '#e5e5e0', '#39413a', '#5b6470', '#1f2328', '#8a6d3b', '#d1d5db']
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const yc = rows[i] + 2.75
+    for (let x = -half + stall / 2; x < half; x += stall) {
+      if (rand() > 0.42) continue
+      drawCar(ctx, c, x, yc, i % 2 === 0 ? 0 : Math.PI, colours[Math.floor(rand() * colours.length)])
     }
   }
-  poly(ctx, c, [[22, 70, 0], [60, 70, 0], [60, 70, 7], [22, 70, 7]])
-  ctx.fillStyle = '#a6afb5'
-  ctx.fill()
-
-  // Trees and lamps along the road, bushes by the lot.
-  for (let x = -70; x <= 70; x += 11 + rand() * 6) tree(ctx, c, x, 50 + rand() * 4, 2.2 + rand(), rand)
-  for (const x of [-24, 0, 24]) lamp(ctx, c, x, 31)
-
-  // Parked cars (static), far row first.
-  const colours = ['#b8bcc2', '#2d3a4f', '#7a1f24', '#e5e5e0', '#39413a', '#5b6470', '#1f2328', '#8a6d3b']
-  for (const [yc, fill] of [[23.75, 0.5], [11.75, 0.16]] as const) {
-    for (let x = -28.7; x < 29; x += 2.6) {
-      if (rand() > fill) continue
-      drawCar(ctx, c, x, yc, 0, colours[Math.floor(rand() * colours.length)])
-    }
-  }
-  // Foreground lot edge (kerb).
-  groundRect(ctx, c, -60, 60, 2, 2.4, '#a9aaa5')
 
   // Lens vignette.
   const vig = ctx.createRadialGradient(W / 2, H / 2, H * 0.35, W / 2, H / 2, H * 0.95)
@@ -228,6 +227,22 @@ export function drawBackground (ctx: Ctx, c: CameraModel): void {
   vig.addColorStop(1, 'rgba(0,0,0,0.38)')
   ctx.fillStyle = vig
   ctx.fillRect(0, 0, W, H)
+}
+
+function building (ctx: Ctx, c: CameraModel, x0: number, x1: number, y: number, h: number, colour: string, rand: () => number): void {
+  poly(ctx, c, [[x0, y, 0], [x1, y, 0], [x1, y, h], [x0, y, h]])
+  ctx.fillStyle = colour
+  ctx.fill()
+  poly(ctx, c, [[x0, y, h], [x1, y, h], [x1, y, h + 0.8], [x0, y, h + 0.8]])
+  ctx.fillStyle = 'rgba(0,0,0,0.25)'
+  ctx.fill()
+  for (let z = 1.2; z + 2 < h; z += 3.4) {
+    for (let x = x0 + 2; x < x1 - 2.4; x += 4) {
+      poly(ctx, c, [[x, y - 0.1, z], [x + 2.4, y - 0.1, z], [x + 2.4, y - 0.1, z + 1.9], [x, y - 0.1, z + 1.9]])
+      ctx.fillStyle = rand() < 0.2 ? '#e8d99a' : '#5d6f80'
+      ctx.fill()
+    }
+  }
 }
 
 /** A person seen from the camera: a simple silhouette standing on the ground point. */
