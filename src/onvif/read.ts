@@ -23,7 +23,7 @@
  * A document may carry only one tt:Frame.
  */
 import type { RadarClass, RadarFrame, RadarObject, ViewBox, ViewPoint } from './model.js'
-import { parseDecimal, scanXml, XmlSyntaxError, type XmlAttributes, type XmlHandler } from './xml-scan.js'
+import { attrKey, parseDecimal, scanXml, XmlSyntaxError, type AttrKey, type XmlAttributes, type XmlHandler } from './xml-scan.js'
 
 /** Largest accepted document, in UTF-8 bytes (checked before parsing). */
 export const MAX_FRAME_BYTES = 1024 * 1024
@@ -35,6 +35,30 @@ export class MalformedFrameError extends Error {
   constructor (message: string, readonly reason: MalformedFrameReason) {
     super(message)
   }
+}
+
+// Attribute keys, in the order of the spec example (the fast path expects document order).
+const A = {
+  UtcTime: attrKey('UtcTime'),
+  ObjectId: attrKey('ObjectId'),
+  bottom: attrKey('bottom'),
+  top: attrKey('top'),
+  right: attrKey('right'),
+  left: attrKey('left'),
+  x: attrKey('x'),
+  y: attrKey('y'),
+  Likelihood: attrKey('Likelihood'),
+  angle: attrKey('angle'),
+  range: attrKey('range'),
+  ms: attrKey('m-s'),
+  m: attrKey('m'),
+  lon: attrKey('lon'),
+  lat: attrKey('lat'),
+  elevation: attrKey('elevation'),
+  Distance: attrKey('Distance'),
+  ElevationAngle: attrKey('ElevationAngle'),
+  AzimuthAngle: attrKey('AzimuthAngle'),
+  yaw: attrKey('yaw')
 }
 
 function mod360 (a: number): number {
@@ -121,14 +145,14 @@ class FrameBuilder implements XmlHandler {
 
   private attrs?: XmlAttributes
 
-  private num (name: string, element: string, fallback?: number): number {
+  private num (k: AttrKey, element: string, fallback?: number): number {
     const attrs = this.attrs as XmlAttributes
-    const n = attrs.getNumber(name)
+    const n = attrs.number(k)
     if (n === undefined) {
       if (fallback !== undefined) return fallback
-      throw new MalformedFrameError(`${this.where()}: ${element} has no ${name} attribute`, 'structure')
+      throw new MalformedFrameError(`${this.where()}: ${element} has no ${k.name} attribute`, 'structure')
     }
-    if (Number.isNaN(n)) return this.toNumber(attrs.get(name) ?? '', element, name) // throws with the value
+    if (Number.isNaN(n)) return this.toNumber(attrs.get(k.name) ?? '', element, k.name) // throws with the value
     return n
   }
 
@@ -159,11 +183,11 @@ class FrameBuilder implements XmlHandler {
     if (o === undefined) {
       if (local === 'Frame' && depth === 3 && parent === 'VideoAnalytics') {
         if (++this.frames > 1) throw new MalformedFrameError('more than one tt:Frame in the document', 'structure')
-        const t = attrs.get('UtcTime')
+        const t = attrs.string(A.UtcTime)
         if (t === undefined || t === '') throw new MalformedFrameError('tt:Frame has no UtcTime', 'structure')
         this.utcTime = t
       } else if (local === 'Object' && parent === 'Frame' && depth === 4) {
-        const id = attrs.get('ObjectId')
+        const id = attrs.string(A.ObjectId)
         if (id === undefined || id.trim() === '') {
           throw new MalformedFrameError(`object #${this.objects.length + 1} in the frame has no ObjectId`, 'structure')
         }
@@ -176,27 +200,27 @@ class FrameBuilder implements XmlHandler {
     switch (local.charCodeAt(0)) {
       case 80: // P
         if (local === 'Point') {
-          if (parent === 'Polygon') o.polygon.push({ x: this.num('x', local), y: this.num('y', local) })
+          if (parent === 'Polygon') o.polygon.push({ x: this.num(A.x, local), y: this.num(A.y, local) })
         } else if (local === 'PolarCoordinate' && parent === 'RadarObjectInfo') {
-          o.polar = { angle: this.num('angle', local), range: this.num('range', local) }
+          o.polar = { angle: this.num(A.angle, local), range: this.num(A.range, local) }
         }
         return false
       case 66: // B
         if (local === 'BoundingBox' && parent === 'Shape') {
           // requested in the spec example's attribute order (fastest lookup)
-          const bottom = this.num('bottom', local)
-          const top = this.num('top', local)
-          const right = this.num('right', local)
-          o.box = { left: this.num('left', local), top, right, bottom }
+          const bottom = this.num(A.bottom, local)
+          const top = this.num(A.top, local)
+          const right = this.num(A.right, local)
+          o.box = { left: this.num(A.left, local), top, right, bottom }
         }
         return false
       case 67: // C
-        if (local === 'CenterOfGravity' && parent === 'Shape') o.cog = { x: this.num('x', local), y: this.num('y', local) }
+        if (local === 'CenterOfGravity' && parent === 'Shape') o.cog = { x: this.num(A.x, local), y: this.num(A.y, local) }
         return false
       case 84: // T
         if (local !== 'Type') return false
         if (parent === 'Class') {
-          const l = attrs.get('Likelihood')
+          const l = attrs.string(A.Likelihood)
           if (l !== undefined) o.typeLikelihood = this.toNumber(l, 'Class/Type@Likelihood')
           return true
         }
@@ -205,18 +229,18 @@ class FrameBuilder implements XmlHandler {
         return local === 'Likelihood' && parent === 'ClassCandidate'
       case 86: // V
         if (local === 'Velocity' && parent === 'RadarObjectInfo') {
-          o.velocity = { speed: this.num('m-s', local), angle: this.num('angle', local) }
+          o.velocity = { speed: this.num(A.ms, local), angle: this.num(A.angle, local) }
         }
         return false
       case 83: // S
         if (local === 'Size') {
-          if (parent === 'RadarObjectInfo') o.size = this.num('m', local)
+          if (parent === 'RadarObjectInfo') o.size = this.num(A.m, local)
         } else if (local === 'SphericalCoordinate') {
           if (parent === 'Appearance') {
             o.spherical = {
-              distance: this.num('Distance', local),
-              elevation: this.num('ElevationAngle', local, 0),
-              azimuth: this.num('AzimuthAngle', local)
+              distance: this.num(A.Distance, local),
+              elevation: this.num(A.ElevationAngle, local, 0),
+              azimuth: this.num(A.AzimuthAngle, local)
             }
           }
         } else if (local === 'Speed') {
@@ -225,11 +249,11 @@ class FrameBuilder implements XmlHandler {
         return false
       case 71: // G
         if (local === 'GeoLocation' && parent === 'Appearance') {
-          o.geo = { lon: this.num('lon', local), lat: this.num('lat', local), elevation: this.num('elevation', local, 0) }
+          o.geo = { lon: this.num(A.lon, local), lat: this.num(A.lat, local), elevation: this.num(A.elevation, local, 0) }
         }
         return false
       case 68: // D
-        if (local === 'Direction' && parent === 'Behaviour') o.yaw = this.num('yaw', local)
+        if (local === 'Direction' && parent === 'Behaviour') o.yaw = this.num(A.yaw, local)
         return false
       default:
         return false

@@ -35,6 +35,17 @@ export class XmlSyntaxError extends Error {
   override name = 'XmlSyntaxError'
 }
 
+/** An attribute name prepared for `XmlAttributes.number/string` (make once, reuse). */
+export interface AttrKey {
+  readonly name: string
+  /** ` name="`: what precedes the value in the common, canonical layout */
+  readonly key: string
+}
+
+export function attrKey (name: string): AttrKey {
+  return { name, key: ` ${name}="` }
+}
+
 /** The attributes of the current start tag; valid only during `XmlHandler.open`. */
 export class XmlAttributes {
   private xml = ''
@@ -42,6 +53,8 @@ export class XmlAttributes {
   private to = 0
   private parsed = false
   private cursor = 0
+  /** an attribute boundary (after the name or after a closing quote), for the fast path */
+  private seq = 0
   private hasRef = false
   private count = 0
   /** nameStart, nameEnd, valueStart, valueEnd per attribute */
@@ -54,6 +67,7 @@ export class XmlAttributes {
     this.to = to
     this.parsed = false
     this.cursor = 0
+    this.seq = from
     this.hasRef = hasRef
   }
 
@@ -85,6 +99,42 @@ export class XmlAttributes {
     }
     this.count = n
     this.parsed = true
+  }
+
+  /**
+   * Fast path for attributes written ` name="value"` and asked for in
+   * document order (what radars and our writer send): one prefix comparison
+   * at the next attribute boundary. Returns the value's [start, end) or
+   * undefined when the layout differs (callers then use the general lookup).
+   * Sound because the tag was validated: at a boundary, ` name="` can only be
+   * the start of the attribute `name`, whose value ends at the next `"`.
+   */
+  private fast (k: AttrKey): number {
+    const xml = this.xml
+    if (!xml.startsWith(k.key, this.seq)) return -1
+    const vs = this.seq + k.key.length
+    const ve = xml.indexOf('"', vs)
+    this.seq = ve + 1
+    this.fastEnd = ve
+    return vs
+  }
+
+  private fastEnd = 0
+
+  /** `getNumber` by prepared key (fast path when the layout allows). */
+  number (k: AttrKey): number | undefined {
+    const vs = this.fast(k)
+    if (vs < 0) return this.getNumber(k.name)
+    if (this.hasRef) return parseDecimal(decodeXmlText(this.xml.slice(vs, this.fastEnd), vs))
+    return parseDecimalAt(this.xml, vs, this.fastEnd)
+  }
+
+  /** `get` by prepared key (fast path when the layout allows). */
+  string (k: AttrKey): string | undefined {
+    const vs = this.fast(k)
+    if (vs < 0) return this.get(k.name)
+    const v = this.xml.slice(vs, this.fastEnd)
+    return this.hasRef ? decodeXmlText(v, vs) : v
   }
 
   /**
@@ -329,11 +379,17 @@ export function scanXml (xml: string, h: XmlHandler): void {
     TAG_NAME.lastIndex = i
     if (!TAG_NAME.test(xml)) fail('malformed start tag', tagStart)
     const nameEnd = TAG_NAME.lastIndex
-    START_TAG_REST.lastIndex = nameEnd
-    if (!START_TAG_REST.test(xml)) {
-      fail(`malformed or unterminated start tag <${xml.slice(nameStart, nameEnd)}> (attributes must be name="value" without "<")`, tagStart)
+    let tagEnd: number
+    const after = xml.charCodeAt(nameEnd)
+    if (after === 62 /* > */) {
+      tagEnd = nameEnd + 1 // no attributes: no regex needed
+    } else {
+      START_TAG_REST.lastIndex = nameEnd
+      if (!START_TAG_REST.test(xml)) {
+        fail(`malformed or unterminated start tag <${xml.slice(nameStart, nameEnd)}> (attributes must be name="value" without "<")`, tagStart)
+      }
+      tagEnd = START_TAG_REST.lastIndex
     }
-    const tagEnd = START_TAG_REST.lastIndex
     const selfClosing = xml.charCodeAt(tagEnd - 2) === SLASH
     // `colon` caches the next ":" at or after the scan position (amortised linear).
     if (colon >= 0 && colon < nameStart) colon = xml.indexOf(':', nameStart)
