@@ -247,9 +247,10 @@ interface Connection {
   parser: RtspStreamParser
   session: Session | undefined
   idle: NodeJS.Timeout
-  timers: Set<NodeJS.Timeout>
-  /** Responses waiting for `latency`; kept in order. */
-  queue: Buffer[]
+  /** Responses held back by the `latency` fault, in order, each with its due time. */
+  queue: Array<{ buf: Buffer, due: number, then?: () => void }>
+  /** The one timer that releases `queue`. */
+  sendTimer: NodeJS.Timeout | undefined
   stalled: boolean
   closed: boolean
 }
@@ -380,8 +381,8 @@ export class RadarRtspServer {
         this.opts.log?.info({ remote: conn.remote, session: conn.session?.id }, 'RTSP session timed out')
         this.destroy(conn)
       }, this.opts.sessionTimeoutMs),
-      timers: new Set(),
       queue: [],
+      sendTimer: undefined,
       stalled: false,
       closed: false
     }
@@ -423,8 +424,8 @@ export class RadarRtspServer {
     if (conn.closed) return
     conn.closed = true
     clearTimeout(conn.idle)
-    for (const t of conn.timers) clearTimeout(t)
-    conn.timers.clear()
+    clearTimeout(conn.sendTimer)
+    conn.sendTimer = undefined
     conn.queue = []
     if (conn.session !== undefined) this.endSession(conn)
     this.connections.delete(conn)
@@ -437,28 +438,41 @@ export class RadarRtspServer {
   }
 
   /**
-   * Writes a response after the `latency` fault's delay, in order; nothing is
-   * written while the connection is stalled. `then` runs after the write.
+   * Writes a response after the `latency` fault's delay. Answers leave in
+   * request order even when the delay changes in between (a due time is
+   * never earlier than the one before it). Nothing is written while the
+   * connection is stalled. `then` runs after the write.
    */
   private send (conn: Connection, buf: Buffer, then?: () => void): void {
     if (conn.closed) return
     const delay = this.opts.faults.get('latency')?.ms ?? 0
-    const write = (): void => {
-      if (conn.closed || conn.stalled) return
-      conn.socket.write(buf)
-      this.totals.bytesSent += buf.length
-      // A client that never reads while sending requests: do not buffer without bound.
-      if (conn.socket.writableLength > 4 * this.opts.maxWriteBufferBytes) { this.destroy(conn); return }
-      then?.()
-    }
-    if (delay === 0 && conn.queue.length === 0) { write(); return }
-    conn.queue.push(buf)
-    const t = setTimeout(() => {
-      conn.timers.delete(t)
-      conn.queue.shift()
-      write()
-    }, delay)
-    conn.timers.add(t)
+    if (delay === 0 && conn.queue.length === 0) { this.write(conn, buf, then); return }
+    const last = conn.queue[conn.queue.length - 1]
+    const due = Math.max(performance.now() + delay, last?.due ?? 0)
+    conn.queue.push({ buf, due, then })
+    if (conn.sendTimer === undefined) this.scheduleQueue(conn)
+  }
+
+  private scheduleQueue (conn: Connection): void {
+    const head = conn.queue[0]
+    if (head === undefined || conn.closed) { conn.sendTimer = undefined; return }
+    conn.sendTimer = setTimeout(() => {
+      const now = performance.now()
+      while (conn.queue.length > 0 && conn.queue[0].due <= now + 1 && !conn.closed) {
+        const item = conn.queue.shift() as { buf: Buffer, then?: () => void }
+        this.write(conn, item.buf, item.then)
+      }
+      this.scheduleQueue(conn)
+    }, Math.max(0, head.due - performance.now()))
+  }
+
+  private write (conn: Connection, buf: Buffer, then?: () => void): void {
+    if (conn.closed || conn.stalled) return
+    conn.socket.write(buf)
+    this.totals.bytesSent += buf.length
+    // A client that never reads while sending requests: do not buffer without bound.
+    if (conn.socket.writableLength > 4 * this.opts.maxWriteBufferBytes) { this.destroy(conn); return }
+    then?.()
   }
 
   private respond (conn: Connection, req: RtspRequest, status: number, headers: RtspHeaderInit = {}, body?: string, then?: () => void): void {

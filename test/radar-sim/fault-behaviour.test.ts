@@ -156,6 +156,12 @@ t.test('latency: every HTTP and RTSP answer waits; RTSP answers keep their order
   t.same(c.responses.map((x) => x.headers.cseq), ['1', '2'], 'in order')
   t.equal(a.status, 200)
   t.equal(b.status, 200)
+  // Lowering the latency does not let a later answer overtake an earlier one.
+  const slow = c.request('OPTIONS', '*')
+  r.faults.remove('latency')
+  const fast = c.request('OPTIONS', '*')
+  await Promise.all([slow, fast])
+  t.same(c.responses.map((x) => x.headers.cseq), ['1', '2', '3', '4'], 'still in order')
 })
 
 t.test('not-a-radar: no radar APIs, properties.cgi 404', async (t) => {
