@@ -22,7 +22,7 @@ export function parseFlags<F extends Record<string, FlagSpec>> (argv: string[], 
   for (const [name, spec] of Object.entries(flags)) options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}) }
   let values: Record<string, unknown>
   try {
-    values = parseArgs({ args: argv, options, allowPositionals: false, allowNegative: true } as Parameters<typeof parseArgs>[0]).values as Record<string, unknown>
+    values = parseArgs({ args: argv, options, allowPositionals: false } as Parameters<typeof parseArgs>[0]).values as Record<string, unknown>
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
