@@ -394,7 +394,7 @@ export class RadarRtspServer {
   }
 
   private onData (conn: Connection, chunk: Buffer): void {
-    if (conn.closed) return
+    if (conn.closed || conn.parser.failed) return
     conn.idle.refresh() // any data keeps the session alive (requests, RTCP)
     let items
     try {
@@ -405,6 +405,8 @@ export class RadarRtspServer {
         if (item.kind === 'request') this.onRequest(conn, item)
       }
       this.opts.log?.info({ remote: conn.remote, code: err.code }, 'malformed RTSP input; closing')
+      // Framing is lost: stop streaming, answer once, close.
+      this.endSession(conn)
       this.send(conn, formatResponse({ status: err.status, headers: this.common() }), () => { conn.socket.end() })
       return
     }
