@@ -119,7 +119,8 @@ export class TestRtspClient {
     while (!pred()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()))
+        // Woken by arrivals; also polls, for conditions about the server's side.
+        const t = setTimeout(resolve, Math.max(1, Math.min(25, deadline - Date.now())))
         this.waiters.push(() => { clearTimeout(t); resolve() })
       })
     }
