@@ -60,7 +60,7 @@ export interface RadarSimulatorOptions {
   faults?: FaultSet | Iterable<string | Fault>
   /** Default: scenario files played by the scene engine (./scene.ts). */
   loadScene?: SceneLoader
-  /** UtcTime clock (epoch ms); with `rtpSeed`, streams are byte-identical run to run. */
+  /** UtcTime clock (epoch ms). With `rtpSeed` (deterministic mode, see RadarRtspServerOptions) streams are byte-identical run to run. */
   clock?: () => number
   rtpSeed?: number
   /** RTSP session timeout. Default 60 s. */

@@ -83,9 +83,11 @@ export interface RadarRtspServerOptions {
   /** Wall clock for UtcTime, epoch ms (fractions give microseconds). Default Date.now. */
   clock?: () => number
   /**
-   * A seed for the RTP SSRC, initial sequence number and timestamp, so that
-   * with a fixed `clock` a stream is byte-identical run to run. Default: random
-   * (RFC 3550 §5.1).
+   * Deterministic mode: a seed for the RTP SSRC, initial sequence number and
+   * timestamp (default: random, RFC 3550 §5.1), and late timers send every
+   * frame late instead of skipping ahead — so that with a fixed `clock` a
+   * stream a client reads is byte-identical run to run. (Frames are still
+   * skipped for a client that does not read.)
    */
   rtpSeed?: number
   /** Session (and idle connection) timeout. Default 60 s. */
@@ -117,6 +119,8 @@ export interface RtspSessionInfo {
   framesSkipped: number
   /** Milliseconds since PLAY (0 before). */
   streamingMs: number
+  /** Bytes waiting in this process for the socket (bounded: maxWriteBufferBytes plus one document). */
+  queuedBytes: number
 }
 
 export interface RtspServerStats {
@@ -265,6 +269,7 @@ export class RadarRtspServer {
   private readonly totals = { framesSent: 0, framesSkipped: 0, bytesSent: 0 }
   private playingCount = 0
   private closing = false
+  private readonly deterministic: boolean
   private readonly onFaults: () => void
 
   constructor (options: RadarRtspServerOptions) {
@@ -286,6 +291,7 @@ export class RadarRtspServer {
     if (!(this.opts.sessionTimeoutMs >= 100)) throw new RangeError('sessionTimeoutMs must be at least 100')
     this.source = options.source
     this.digest = new DigestServer({ realm: options.realm })
+    this.deterministic = options.rtpSeed !== undefined
     const rng = options.rtpSeed === undefined ? undefined : seeded(options.rtpSeed)
     this.random = rng ?? (() => randomInt(0, 2 ** 32 - 1) >>> 0)
     // `refuse` set at run time: the radar goes away, open connections too.
@@ -351,7 +357,7 @@ export class RadarRtspServer {
     for (const c of this.connections) {
       const s = c.session
       if (s === undefined) continue
-      out.push({ id: s.id, remote: c.remote, tls: c.tls, state: s.state, framesSent: s.framesSent, framesSkipped: s.framesSkipped, streamingMs: s.state === 'ready' ? 0 : Math.round(now - s.playStart) })
+      out.push({ id: s.id, remote: c.remote, tls: c.tls, state: s.state, framesSent: s.framesSent, framesSkipped: s.framesSkipped, streamingMs: s.state === 'ready' ? 0 : Math.round(now - s.playStart), queuedBytes: c.socket.writableLength })
     }
     return out
   }
@@ -744,11 +750,11 @@ export class RadarRtspServer {
     this.sendFrame(conn, s, elapsed)
     s.index++
     // Schedule against the ideal time so the rate does not drift; after a long
-    // block, skip ahead rather than burst.
+    // block, skip ahead rather than burst (except in deterministic mode).
     const period = 1000 / this.opts.rate
     s.nextAt += period
     const now = performance.now()
-    if (s.nextAt < now - period) {
+    if (s.nextAt < now - period && !this.deterministic) {
       const behind = Math.floor((now - s.nextAt) / period)
       s.index += behind
       s.framesSkipped += behind

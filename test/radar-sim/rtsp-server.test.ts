@@ -319,10 +319,15 @@ t.test('a client that does not read: frames are skipped, memory stays bounded', 
   const c = await playing(t, port, url, base)
   c.socket.pause()
   await c.until(() => srv.stats().framesSkipped > 10, 10_000, 'skipped frames')
-  // While the client does not read, nothing more than the bound (plus one document) is queued.
-  const before = srv.stats().bytesSent
-  await c.until(() => srv.stats().framesSkipped > 60, 10_000, 'more skipped frames')
-  t.ok(srv.stats().bytesSent - before <= 32 * 1024 + 64 * 1024, `queued ${srv.stats().bytesSent - before} bytes while paused`)
+  // While the client does not read, no more than the bound plus one document waits in the process
+  // (the kernel's socket buffers take what they take).
+  let most = 0
+  await c.until(() => {
+    most = Math.max(most, srv.sessions()[0]?.queuedBytes ?? 0)
+    return srv.stats().framesSkipped > 60
+  }, 10_000, 'more skipped frames')
+  t.ok(most > 0, 'something was queued')
+  t.ok(most <= 32 * 1024 + 128 * 1024, `at most ${most} bytes queued while paused`)
   const s = srv.sessions()[0]
   t.ok(s.framesSkipped > 60)
   c.socket.resume()
