@@ -50,7 +50,7 @@ export interface OverlayLimits {
 
 export const DEFAULT_LIMITS: OverlayLimits = {
   maxClients: 2048,
-  sendBufferBytes: 512 * 1024,
+  sendBufferBytes: 64 * 1024,
   maxQueuedBytes: 1024 * 1024,
   maxQueuedMessages: 4096,
   stallMs: 10_000,

@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import {
-  toAdfBox, toAdfFrame, frameNotification, radarViewOf, radarViewNotification, eventNotification,
+  toAdfBox, toAdfFrame, frameNotification, frameNotificationReference, radarViewOf, radarViewNotification, eventNotification,
   radarFailureMessage, motionAlarmMessage, TOPICS
 } from '../../src/overlay/messages.js'
 import { radarObject } from './ws-client.js'
@@ -76,4 +76,17 @@ t.test('events: strings everywhere, epoch-ms timestamps', async (t) => {
   for (const m of [failing, radarFailureMessage('ok'), motionAlarmMessage(false)]) {
     for (const part of [m.source, m.key, m.data]) for (const v of Object.values(part)) t.type(v, 'string')
   }
+})
+
+t.test('the direct frame serialiser writes exactly what JSON.stringify of the ADF frame writes', async () => {
+  const n = fc.oneof(fc.double(), fc.constantFrom(0, -0, 1e21, 1e-7, Number.NaN, Number.POSITIVE_INFINITY))
+  const obj = fc.record({
+    id: fc.string(), class: fc.constantFrom('Human', 'Vehicle', 'Unknown', 'SmallObject') as fc.Arbitrary<'Human'>,
+    likelihood: n, range: n, angle: n, speed: n, direction: n,
+    box: fc.record({ left: n, top: n, right: n, bottom: n })
+  })
+  fc.assert(fc.property(fc.array(obj, { maxLength: 5 }), fc.array(fc.string(), { maxLength: 3 }), fc.string(), fc.integer(), (objects, ended, utcTime, timeMs) => {
+    const frame = { utcTime, timeMs, ended, objects: objects.map((o) => radarObject(o)) }
+    return frameNotification(frame) === frameNotificationReference(frame)
+  }), { numRuns: 500 })
 })
