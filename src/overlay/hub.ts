@@ -85,6 +85,8 @@ export interface HubStats {
   queuedMessages: number
   queuedBytes: number
   framesIn: number
+  /** Frames replaced by a newer one before they were fanned out. */
+  framesCoalesced: number
   framesSent: number
   framesSkipped: number
   eventsRaised: number
@@ -112,7 +114,7 @@ export class OverlayHub implements TrackSink {
   private readonly sweepMs: number
   private lastHeartbeat = 0
   private closing = false
-  readonly counters = { framesIn: 0, framesSent: 0, framesSkipped: 0, eventsRaised: 0, closedSlow: 0, closedOverflow: 0 }
+  readonly counters = { framesIn: 0, framesCoalesced: 0, framesSent: 0, framesSkipped: 0, eventsRaised: 0, closedSlow: 0, closedOverflow: 0 }
 
   constructor (opts: OverlayHubOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits }
@@ -143,6 +145,40 @@ export class OverlayHub implements TrackSink {
     if (active !== this.motion) {
       this.motion = active
       this.raise(TOPICS.motionAlarm, motionAlarmMessage(active))
+    }
+    if (this.sceneSessions.size === 0) return
+    // Coalesce: frames that arrive together (a backlog read from the radar
+    // in one go) are fanned out once, as the newest frame carrying every
+    // track that ended in between. Overlay frames are disposable.
+    if (this.pending !== undefined) {
+      this.counters.framesCoalesced++
+      if (this.pendingEnded.length + this.pending.ended.length <= MAX_OPEN_TRACKS) this.pendingEnded.push(...this.pending.ended)
+    }
+    this.pending = frame
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(this.flushFrame)
+    }
+  }
+
+  private pending: TrackFrame | undefined
+  private pendingEnded: string[] = []
+  private flushScheduled = false
+
+  /** Serialises the newest frame once and offers the same bytes to every scene client. */
+  private readonly flushFrame = (): void => {
+    this.flushScheduled = false
+    let frame = this.pending
+    this.pending = undefined
+    if (frame === undefined) return
+    if (this.pendingEnded.length > 0) {
+      const present = new Set<string>()
+      for (const o of frame.objects) present.add(o.id)
+      const ended = new Set<string>()
+      for (const id of this.pendingEnded) if (!present.has(id)) ended.add(id)
+      for (const id of frame.ended) ended.add(id)
+      this.pendingEnded = []
+      frame = { ...frame, ended: [...ended] }
     }
     if (this.sceneSessions.size === 0) return
     const buf = textFrame(frameNotification(frame))

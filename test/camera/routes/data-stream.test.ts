@@ -149,10 +149,10 @@ t.test('the scene: radarView first, then one notification per frame, DeleteOpera
   t.same(view.params.notification.message.data, { radarView: { minRange: 1, maxRange: 60, minAngle: -47.5, maxAngle: 47.5 } }, 'the first message after configure')
 
   hub.frame(trackFrame(1, [radarObject({ id: '7' }), radarObject({ id: '8', class: 'Human' })]))
-  hub.frame(trackFrame(2, [radarObject({ id: '8', class: 'Human' })], ['7']))
   const f1 = (await client.next()).params.notification.message.data.frame
   t.same(f1.observations.map((o: { track_id: string }) => o.track_id), ['7', '8'])
   t.same(f1.observations[0].bounding_box, { left: 0.55, top: 0.23, right: 0.565, bottom: 0.28 })
+  hub.frame(trackFrame(2, [radarObject({ id: '8', class: 'Human' })], ['7']))
   const f2 = (await client.next()).params.notification.message.data.frame
   t.same(f2.operations, [{ id: '7', type: 'DeleteOperation' }])
 
@@ -160,6 +160,18 @@ t.test('the scene: radarView first, then one notification per frame, DeleteOpera
   const f3 = (await client.next()).params.notification.message.data.frame
   t.same(f3.observations, [])
   t.same(f3.operations, [{ id: '88', type: 'DeleteOperation' }, { id: '8', type: 'DeleteOperation' }], 'radarDown ends every open track (88 from before configure too)')
+
+  // Frames that arrive together are sent once: the newest, with every track ended in between.
+  const before = hub.stats()
+  hub.frame(trackFrame(10, [radarObject({ id: '20' }), radarObject({ id: '21' })]))
+  hub.frame(trackFrame(11, [radarObject({ id: '21' })], ['20']))
+  hub.frame(trackFrame(12, [radarObject({ id: '22' })], ['21']))
+  const newest = await client.next()
+  t.equal(newest.params.notification.timestamp, trackFrame(12).timeMs, 'the newest frame')
+  t.same(newest.params.notification.message.data.frame.observations.map((o: { track_id: string }) => o.track_id), ['22'])
+  t.same(newest.params.notification.message.data.frame.operations.map((o: { id: string }) => o.id).sort(), ['20', '21'], 'deletes of the skipped frames kept')
+  t.equal(hub.stats().framesCoalesced - before.framesCoalesced, 2)
+  t.equal(hub.stats().framesSent - before.framesSent, 1)
 
   t.same(await client.call(configureScene([])), { apiVersion: '1.0', context: 'sc', method: 'analytics-scene-description:configure', data: {} })
   hub.frame(trackFrame(3))
