@@ -302,10 +302,10 @@ t.test('session timeout closes the connection and forgets the session', async (t
 })
 
 t.test('keep-alive requests hold the session open past the timeout', async (t) => {
-  const { srv, port, url, base } = await server(t, { sessionTimeoutMs: 400 })
+  const { srv, port, url, base } = await server(t, { sessionTimeoutMs: 1000 })
   const c = await playing(t, port, url, base)
   const start = Date.now()
-  while (Date.now() - start < 1200) {
+  while (Date.now() - start < 2500) {
     t.equal((await c.request('GET_PARAMETER', base)).status, 200)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -318,18 +318,17 @@ t.test('a client that does not read: frames are skipped, memory stays bounded', 
   const { srv, port, url, base } = await server(t, { source: { objectsAt: () => many }, rate: 200, maxWriteBufferBytes: 32 * 1024 })
   const c = await playing(t, port, url, base)
   c.socket.pause()
-  await c.until(() => srv.stats().framesSkipped > 10, 10_000, 'skipped frames')
-  // While the client does not read, no more than the bound plus one document waits in the process
-  // (the kernel's socket buffers take what they take).
+  // Once the kernel's socket buffers are full, data waits in the process; no more than the
+  // bound plus one document may, however long the client does not read.
+  const queued = (): number => srv.sessions()[0]?.queuedBytes ?? 0
   let most = 0
+  await c.until(() => (most = Math.max(most, queued())) > 0, 20_000, 'backpressure')
+  const skipped = srv.sessions()[0].framesSkipped
   await c.until(() => {
-    most = Math.max(most, srv.sessions()[0]?.queuedBytes ?? 0)
-    return srv.stats().framesSkipped > 60
-  }, 10_000, 'more skipped frames')
-  t.ok(most > 0, 'something was queued')
+    most = Math.max(most, queued())
+    return srv.sessions()[0].framesSkipped > skipped + 30
+  }, 20_000, 'frames skipped under backpressure')
   t.ok(most <= 32 * 1024 + 128 * 1024, `at most ${most} bytes queued while paused`)
-  const s = srv.sessions()[0]
-  t.ok(s.framesSkipped > 60)
   c.socket.resume()
   await c.until(() => documents(c).length > 0, 5000, 'documents after resuming')
   t.equal(readFrame(documents(c)[0]).objects.length, 50)
