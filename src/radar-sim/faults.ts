@@ -179,6 +179,3 @@ export class FaultSet extends EventEmitter<{ change: [Fault[]] }> {
 
   private changed (): void { this.emit('change', this.list()) }
 }
-
-/** Milliseconds of delay the `latency` fault adds (0 without it). */
-export const latencyOf = (faults: FaultSet): number => faults.get('latency')?.ms ?? 0
