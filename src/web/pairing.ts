@@ -94,9 +94,23 @@ export class PairingPanel {
       this.el.tlsVerify.disabled = !this.el.tls.checked
       if (c['tls-certificate-cn'] !== undefined) this.el.cn.value = c['tls-certificate-cn']
       if (c.state !== 'not-configured') this.setActive(await cgi<{ active: boolean }>(PAIRING, 'getActive').then((a) => a.active))
+      else await this.suggestBuiltInRadar()
     } catch (err) {
       this.say(explain(err), 'error')
     }
+  }
+
+  /** With `npm start`, the camera runs a simulated radar: offer its address (emulator control API, admin only). */
+  private async suggestBuiltInRadar (): Promise<void> {
+    try {
+      const res = await fetch('/emulator/v1/radar-sim', { cache: 'no-store' })
+      if (!res.ok) return
+      const sim = await res.json() as { running?: boolean, address?: string, httpPort?: number, user?: string }
+      if (sim.running !== true || typeof sim.httpPort !== 'number' || this.el.address.value !== '') return
+      this.el.address.value = typeof sim.address === 'string' ? sim.address : `${location.hostname}:${sim.httpPort}`
+      if (typeof sim.user === 'string') this.el.user.value = sim.user
+      this.say('The built-in simulated radar is filled in: enter its password and activate.', 'info')
+    } catch { /* no built-in radar */ }
   }
 
   setActive (active: boolean): void {
