@@ -241,8 +241,8 @@ export class RtspSession {
     if (this.session !== undefined && all.Session === undefined) all.Session = this.session
     if (authorization !== undefined) all.Authorization = authorization
     return new Promise<RtspResponse>((resolve, reject) => {
+      // Failing the session rejects every pending request, this one included.
       const timer = this.o.scope.setTimeout(() => {
-        this.pending.delete(cseq)
         this.fail(new LinkFailure('transfer-failed', `no answer to RTSP ${method} within ${formatMs(this.o.requestMs)}`))
       }, this.o.requestMs)
       this.pending.set(cseq, { method, resolve, reject, timer })
