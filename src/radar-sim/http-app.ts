@@ -22,9 +22,7 @@ import type net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import { createServer as createHttpsServer } from 'node:https'
-import type { FastifyServerFactory } from 'fastify'
-import { deviceFastify, HTTP_LIMITS } from '../vapix/device-server.js'
+import { deviceFastify } from '../vapix/device-server.js'
 import { vapixAuth } from '../vapix/auth.js'
 import { VapixError } from '../vapix/errors.js'
 import { ApiRegistry, apiDiscoveryRoutes, API_DISCOVERY_ENTRY, type ApiEntry } from '../vapix/api-discovery.js'
@@ -135,7 +133,7 @@ export class FaultyUserStore extends UserStore {
 
 /** Builds the radar's HTTP (or, with `https`, HTTPS) app; not listening yet. */
 export async function buildRadarHttpApp (opts: RadarHttpAppOptions): Promise<FastifyInstance> {
-  const app = deviceFastify(opts.logger, {}, opts.https === undefined ? {} : { serverFactory: httpsFactory(opts.https) })
+  const app = deviceFastify(opts.logger, {}, {}, opts.https)
   const realm = `AXIS_${opts.serial}`
   const faults = opts.faults
 
@@ -225,24 +223,6 @@ export async function buildRadarControlApp (opts: RadarControlAppOptions): Promi
   await app.register(vapixAuth, { users: opts.users, realm: `AXIS_${opts.serial}`, basic: 'tls-only', maxFailuresPerMinute: opts.maxAuthFailuresPerMinute })
   await app.register(controlRoutes, opts.control)
   return app
-}
-
-/** An HTTPS server with the same limits deviceFastify gives its HTTP servers. */
-function httpsFactory (pems: { cert: string | Buffer, key: string | Buffer }): FastifyServerFactory {
-  return (handler) => {
-    const server = createHttpsServer({
-      cert: pems.cert,
-      key: pems.key,
-      requestTimeout: HTTP_LIMITS.requestTimeout,
-      headersTimeout: HTTP_LIMITS.headersTimeout,
-      keepAliveTimeout: HTTP_LIMITS.keepAliveTimeout,
-      connectionsCheckingInterval: HTTP_LIMITS.checkIntervalMs,
-      maxHeaderSize: HTTP_LIMITS.maxHeaderSize,
-      handshakeTimeout: 10_000
-    }, handler)
-    server.maxConnections = HTTP_LIMITS.maxConnections
-    return server as unknown as ReturnType<FastifyServerFactory>
-  }
 }
 
 function notFound (reply: FastifyReply): FastifyReply {

@@ -4,6 +4,7 @@
  * the radar simulator.
  */
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 
@@ -35,21 +36,27 @@ export const HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
   maxConnections: 4_096
 })
 
-export function deviceFastify (logger: Logger, overrides: Partial<HttpLimits> = {}, extra: Partial<FastifyServerOptions> = {}): FastifyInstance {
+/** PEM certificate (chain) and key: the device serves HTTPS with them. */
+export interface DeviceTls { cert: string | Buffer, key: string | Buffer }
+
+export function deviceFastify (logger: Logger, overrides: Partial<HttpLimits> = {}, extra: Partial<FastifyServerOptions> = {}, tls?: DeviceTls): FastifyInstance {
   const limits = { ...HTTP_LIMITS, ...overrides }
+  const serverOptions = {
+    requestTimeout: limits.requestTimeout,
+    headersTimeout: limits.headersTimeout,
+    keepAliveTimeout: limits.keepAliveTimeout,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+    maxHeaderSize: limits.maxHeaderSize
+  }
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     serverFactory: (handler) => {
-      const server = createServer({
-        requestTimeout: limits.requestTimeout,
-        headersTimeout: limits.headersTimeout,
-        keepAliveTimeout: limits.keepAliveTimeout,
-        connectionsCheckingInterval: limits.checkIntervalMs,
-        maxHeaderSize: limits.maxHeaderSize
-      }, handler)
+      const server = tls === undefined
+        ? createServer(serverOptions, handler)
+        : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key, handshakeTimeout: limits.headersTimeout }, handler)
       server.maxConnections = limits.maxConnections
-      return server
+      return server as ReturnType<typeof createServer>
     },
     bodyLimit: limits.bodyLimit,
     routerOptions: { maxParamLength: 200 },
