@@ -4,29 +4,17 @@
  * a clear message when it cannot.
  */
 import t from 'tap'
-import { execFile, spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startRadarSimulator, type RadarSimulator } from '../../src/radar-sim/radar.js'
 import { readFrame } from '../../src/onvif/read.js'
 import { MEDIA_QUERY, selfSigned, testLoader } from './helpers.js'
-
-const has = (cmd: string): boolean => spawnSync(cmd, ['-version'], { stdio: 'ignore', timeout: 10_000 }).status === 0
+import { ensureDebianPackage, runs } from '../system-tools.js'
 
 /** ffprobe present, or installed now; a reason string when not possible. */
-function ensureFfmpeg (): true | string {
-  if (has('ffprobe') && has('ffmpeg')) return true
-  if (process.getuid?.() !== 0) return 'ffprobe is not installed and the tests do not run as root (install ffmpeg to run them)'
-  if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) return 'ffprobe is not installed and apt-get is not available'
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  const install = (): boolean => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'ffmpeg'], { stdio: 'ignore', timeout: 300_000, env }).status === 0
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 180_000, env })
-    if (!install()) return 'ffprobe is not installed and `apt-get install -y ffmpeg` failed (offline?)'
-  }
-  return has('ffprobe') && has('ffmpeg') ? true : 'ffmpeg was installed but ffprobe does not run'
-}
+const ensureFfmpeg = (): true | string => ensureDebianPackage('ffmpeg', () => runs('ffprobe', ['-version']) && runs('ffmpeg', ['-version']))
 
 interface Run { code: number | null, stdout: string, stderr: string }
 /** Runs a command asynchronously (the simulator lives in this process). */

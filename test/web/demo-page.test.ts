@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import { pino } from 'pino'
 import { chromium, type Browser } from 'playwright-core'
+import { ensureDebianPackage, runs } from '../system-tools.js'
 import { buildTestCamera, ROOT } from '../helper.js'
 import { listen } from '../overlay/ws-client.js'
 import { createLinkStarter } from '../../src/radar-link/link.js'
@@ -28,7 +29,12 @@ async function buildPage (): Promise<string> {
   return dir
 }
 
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`
+t.setTimeout(600_000) // room for installing Chromium on a new machine
+// Finds Debian's Chromium or installs it (as root, with apt); skips with the reason otherwise.
+const ready = process.env.CHROMIUM_PATH !== undefined
+  ? (existsSync(CHROMIUM) ? true : `no Chromium at CHROMIUM_PATH=${CHROMIUM}`)
+  : ensureDebianPackage('chromium', () => existsSync(CHROMIUM) && runs(CHROMIUM, ['--version']))
+const skip = ready === true ? false : ready
 
 t.test('pair through the page and watch the radar overlay', { skip }, async (t) => {
   const silent = pino({ level: 'silent' })
