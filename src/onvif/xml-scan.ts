@@ -20,7 +20,7 @@
  */
 
 const SLASH = 47; const BANG = 33; const QMARK = 63
-const DQUOTE = 34; const SQUOTE = 39; const COLON = 58
+const DQUOTE = 34; const COLON = 58
 
 /**
  * A whole start tag after its "<": [prefix:]name, attributes (name = quoted

@@ -132,7 +132,7 @@ export async function dataStreamRoutes (app: FastifyInstance, opts: DataStreamOp
       exposeHeadRoute: false,
       schema: { hide: true },
       onRequest: [
-        async (request) => {
+        async () => {
           if (!hub.accepting) throw new HttpError(503, 'too many data stream connections', undefined, { 'retry-after': '5' })
         },
         authenticate
