@@ -5,7 +5,7 @@
 import t from 'tap'
 import { readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { startCamera, freePorts, listening, CAMERA_CLI } from './camera-process.js'
 import { tempDir, ROOT, waitFor } from '../helper.js'
 
@@ -15,25 +15,34 @@ const post = async (port: number, body: unknown): Promise<{ status: number, json
 }
 const getConnection = async (port: number) => (await post(port, { apiVersion: '1.0', method: 'getRadarConnection' })).json.data
 
+/** Runs the CLI to completion (asynchronously, so that several run at once). */
+function runCli (args: string[]): Promise<{ status: number | null, stdout: string, stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CAMERA_CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ status: err === null ? 0 : (err as { code?: number }).code ?? null, stdout, stderr })
+    })
+  })
+}
+
 t.test('--help lists every flag; bad flags fail with a clear message', async (t) => {
-  const help = spawnSync(process.execPath, ['--import', 'tsx', CAMERA_CLI, '--help'], { encoding: 'utf8' })
-  t.equal(help.status, 0)
-  for (const f of ['--host', '--port', '--state-dir', '--users', '--profile', '--serial', '--log-level', '--no-sim', '--sim-port', '--sim-rtsp-port', '--radar-ca', '--cameras', '--scenario', '--seed', '--help']) {
-    t.match(help.stdout, f, f)
-  }
-  t.match(help.stdout, /RPE_PORT/)
-  for (const [args, message] of [
+  const cases: Array<[string[], RegExp]> = [
     [['--port', 'x'], /--port must be an integer/],
     [['--profile', '2024'], /--profile must be one of 2025-08, 2026-01/],
     [['--serial', 'abc'], /--serial/],
     [['--users', '/nonexistent/users.json'], /--users/],
     [['--bogus'], /Unknown option/],
     [['--cameras', '3', '--port', '9000', '--sim-port', '9001'], /overlaps/]
-  ] as Array<[string[], RegExp]>) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CAMERA_CLI, ...args], { encoding: 'utf8' })
-    t.equal(r.status, 2, args.join(' '))
-    t.match(r.stderr, message)
+  ]
+  const [help, ...bad] = await Promise.all([runCli(['--help']), ...cases.map(([args]) => runCli(args))])
+  t.equal(help.status, 0)
+  for (const f of ['--host', '--port', '--state-dir', '--users', '--profile', '--serial', '--log-level', '--no-sim', '--sim-port', '--sim-rtsp-port', '--radar-ca', '--cameras', '--scenario', '--seed', '--help']) {
+    t.match(help.stdout, f, f)
   }
+  t.match(help.stdout, /RPE_PORT/)
+  cases.forEach(([args, message], i) => {
+    t.equal(bad[i].status, 2, args.join(' '))
+    t.match(bad[i].stderr, message)
+  })
 })
 
 t.test('persistence across a real restart; an active pairing reconnects by itself', async (t) => {
