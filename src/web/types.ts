@@ -1,22 +1,7 @@
 /** Message shapes of /vapix/ws-data-stream as the page uses them (overlay-stream.md). */
 
-export interface AdfBox { left: number, top: number, right: number, bottom: number }
-
-export interface AdfObservation {
-  track_id: string
-  timestamp: string
-  bounding_box: AdfBox
-  class: { type: string, score: number }
-  radar: { range: number, azimuth: number, speed: number, direction: number }
-}
-
-export interface AdfFrame {
-  timestamp: string
-  observations: AdfObservation[]
-  operations: Array<{ id: string, type: string }>
-}
-
-export interface RadarView { minRange: number, maxRange: number, minAngle: number, maxAngle: number }
+// The server's own definitions (type-only: nothing of the server is bundled).
+export type { AdfBox, AdfObservation, AdfFrame, RadarView } from '../overlay/messages.js'
 
 export interface Notification {
   timestamp: number
