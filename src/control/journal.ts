@@ -45,21 +45,39 @@ export function redact (value: unknown, depth = 0): unknown {
 }
 
 export class Journal {
-  private entries: JournalEntry[] = []
+  /** A ring: `count` entries ending just before `next` (mod capacity). */
+  private ring: Array<JournalEntry | undefined>
+  private next = 0
+  private count = 0
   private seq = 0
 
   constructor (readonly capacity = 1000) {
     if (!(capacity > 0)) throw new TypeError('Journal: capacity must be positive')
+    this.ring = new Array<JournalEntry | undefined>(capacity)
   }
 
+  /** O(1): one slot of the ring is overwritten (this runs once per CGI request). */
   add (e: Omit<JournalEntry, 'seq' | 'params'> & { params?: unknown }): void {
     const entry: JournalEntry = { ...e, seq: ++this.seq, params: e.params === undefined ? undefined : redact(e.params) as Record<string, unknown> }
-    this.entries.push(entry)
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity)
+    this.ring[this.next] = entry
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1
+    if (this.count < this.capacity) this.count++
+  }
+
+  /** Oldest first. */
+  private entries (): JournalEntry[] {
+    const out = new Array<JournalEntry>(this.count)
+    let k = this.next - this.count
+    if (k < 0) k += this.capacity
+    for (let i = 0; i < this.count; i++) {
+      out[i] = this.ring[k] as JournalEntry
+      k = k + 1 === this.capacity ? 0 : k + 1
+    }
+    return out
   }
 
   list (f: JournalFilter = {}): JournalEntry[] {
-    const out = this.entries.filter((e) =>
+    const out = this.entries().filter((e) =>
       (f.method === undefined || e.method === f.method) &&
       (f.user === undefined || e.user === f.user) &&
       (f.errorCode === undefined || e.errorCode === f.errorCode) &&
@@ -67,7 +85,11 @@ export class Journal {
     return f.limit === undefined ? out : out.slice(-f.limit)
   }
 
-  clear (): void { this.entries = [] }
+  clear (): void {
+    this.ring = new Array<JournalEntry | undefined>(this.capacity)
+    this.next = 0
+    this.count = 0
+  }
 
-  get size (): number { return this.entries.length }
+  get size (): number { return this.count }
 }
