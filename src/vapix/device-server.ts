@@ -66,15 +66,26 @@ export function deviceFastify (logger: Logger, overrides: Partial<HttpLimits> = 
     ...extra
   }) as unknown as FastifyInstance
   // One line per request (method, path without query, status, user, duration).
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({
-      method: request.method,
-      url: request.url.split('?')[0],
-      status: reply.statusCode,
-      user: request.vapixUser?.name,
-      vapixMethod: request.vapixEnvelope?.method,
-      ms: Math.round(reply.elapsedTime * 10) / 10
-    }, 'request')
+  // Its fields are fixed and never hold a secret (no query string, no
+  // headers, no params), so it is written through a child logger without the
+  // redaction pass (the wildcard redact paths cost ~7 us per line in a
+  // microbenchmark; this runs on every request). reqId is added as
+  // request.log would.
+  const requestLog = logger.child({}, { redact: { paths: [] } })
+  app.addHook('onResponse', (request, reply, done) => {
+    if (requestLog.isLevelEnabled('info')) {
+      const q = request.url.indexOf('?')
+      requestLog.info({
+        reqId: request.id,
+        method: request.method,
+        url: q < 0 ? request.url : request.url.slice(0, q),
+        status: reply.statusCode,
+        user: request.vapixUser?.name,
+        vapixMethod: request.vapixEnvelope?.method,
+        ms: Math.round(reply.elapsedTime * 10) / 10
+      }, 'request')
+    }
+    done()
   })
   return app
 }
