@@ -63,6 +63,13 @@ export async function jsonCgi (app: FastifyInstance, opts: JsonCgiOptions): Prom
   const bodyLimit = opts.bodyLimit ?? 64 * 1024
   const versionsOf = typeof opts.versions === 'function' ? opts.versions : () => opts.versions as ApiVersions
   const methodsOf = typeof opts.methods === 'function' ? opts.methods : () => opts.methods as Record<string, JsonCgiMethod>
+  // The method names of each methods object, made once rather than per request.
+  const methodNames = new WeakMap<object, ReadonlySet<string>>()
+  const namesOf = (methods: Record<string, JsonCgiMethod>): ReadonlySet<string> => {
+    let names = methodNames.get(methods)
+    if (names === undefined) methodNames.set(methods, names = new Set(Object.keys(methods)))
+    return names
+  }
   const validators = new WeakMap<JsonCgiMethod, ParamsValidator<TObject>>()
   const validatorFor = (m: JsonCgiMethod): ParamsValidator<TObject> | undefined => {
     if (m.params === undefined) return undefined
@@ -136,7 +143,7 @@ export async function jsonCgi (app: FastifyInstance, opts: JsonCgiOptions): Prom
           throw Errors.invalidJson('unparsable JSON')
         }
         const methods = methodsOf()
-        const envelope = readEnvelope(body, { versions: versionsOf(), methods: new Set(Object.keys(methods)), versionless })
+        const envelope = readEnvelope(body, { versions: versionsOf(), methods: namesOf(methods), versionless })
         request.vapixEnvelope = envelope
         const m = methods[envelope.method]
         if (m.role !== null && !opts.anonymous) app.vapixAuth.authorize(request, m.role)
