@@ -38,7 +38,7 @@ export async function run (ctx) {
   const tmp = join(ctx.tmp, 'api')
   mkdirSync(tmp, { recursive: true })
   const rounds = ctx.quick ? 1 : 5
-  const durationS = ctx.quick ? 2 : 5
+  const durationS = ctx.quick ? 1.5 : 5
   const warmupS = ctx.quick ? 1 : 2
   let camera, bare
   try {
