@@ -39,7 +39,7 @@ export async function run (ctx) {
   mkdirSync(tmp, { recursive: true })
   const rounds = ctx.quick ? 1 : 5
   const durationS = ctx.quick ? 1.5 : 5
-  const warmupS = ctx.quick ? 1 : 2
+  const warmupS = ctx.quick ? 0.5 : 2
   let camera, bare
   try {
     camera = await startCamera(tmp, 'api', ['--no-sim'])

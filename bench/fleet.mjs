@@ -127,7 +127,7 @@ async function trial (ctx, tmp, n, windowMs) {
 export async function run (ctx) {
   const tmp = join(ctx.tmp, 'fleet')
   mkdirSync(tmp, { recursive: true })
-  const windowMs = ctx.quick ? 2000 : 10_000
+  const windowMs = ctx.quick ? 1500 : 10_000
   const maxTrials = ctx.quick ? 3 : 8
   const trials = []
   const attempt = async (n) => {

@@ -59,8 +59,8 @@ async function cpuAlone (pid, warmMs, windowMs) {
 export async function run (ctx) {
   const tmp = join(ctx.tmp, 'overlay')
   mkdirSync(tmp, { recursive: true })
-  const warmMs = ctx.quick ? 500 : 3000
-  const windowMs = ctx.quick ? 1500 : 10_000
+  const warmMs = ctx.quick ? 400 : 3000
+  const windowMs = ctx.quick ? 1200 : 10_000
   const sims = {}
   let camera, bare
   const results = []
