@@ -23,7 +23,7 @@
  * A document may carry only one tt:Frame.
  */
 import type { RadarClass, RadarFrame, RadarObject, ViewBox, ViewPoint } from './model.js'
-import { attrKey, parseDecimal, scanXml, XmlSyntaxError, type AttrKey, type XmlAttributes, type XmlHandler } from './xml-scan.js'
+import { attrKey, MAX_XML_DEPTH, NameTable, parseDecimal, scanXml, XmlSyntaxError, type AttrKey, type XmlAttributes, type XmlHandler } from './xml-scan.js'
 
 /** Largest accepted document, in UTF-8 bytes (checked before parsing). */
 export const MAX_FRAME_BYTES = 1024 * 1024
@@ -37,7 +37,7 @@ export class MalformedFrameError extends Error {
   }
 }
 
-// Attribute keys, in the order of the spec example (the fast path expects document order).
+// Attribute keys (local names; looked up in place, prefixes ignored).
 const A = {
   UtcTime: attrKey('UtcTime'),
   ObjectId: attrKey('ObjectId'),
@@ -60,6 +60,25 @@ const A = {
   AzimuthAngle: attrKey('AzimuthAngle'),
   yaw: attrKey('yaw')
 }
+
+// The element local names the reader looks at (ONVIF Analytics schema tt:Frame /
+// tt:Object, Axis axrt extension), as small integers: E.<name> = index + 1; 0 = any other.
+const ELEMENTS = [
+  'MetadataStream', 'VideoAnalytics', 'Frame', 'Object', 'Appearance', 'Shape', 'BoundingBox',
+  'CenterOfGravity', 'Polygon', 'Point', 'Class', 'ClassCandidate', 'Type', 'Likelihood', 'OtherTypes',
+  'RadarObjectInfo', 'PolarCoordinate', 'Velocity', 'Size', 'GeoLocation', 'SphericalCoordinate',
+  'Behaviour', 'Speed', 'Direction'
+] as const
+const NAMES = new NameTable(ELEMENTS)
+const E = Object.fromEntries(ELEMENTS.map((n, k) => [n, k + 1])) as Record<typeof ELEMENTS[number], number>
+const METADATA_STREAM = E.MetadataStream; const VIDEO_ANALYTICS = E.VideoAnalytics; const FRAME = E.Frame
+const OBJECT = E.Object; const APPEARANCE = E.Appearance; const SHAPE = E.Shape; const BOUNDING_BOX = E.BoundingBox
+const CENTER_OF_GRAVITY = E.CenterOfGravity; const POLYGON = E.Polygon; const POINT = E.Point; const CLASS = E.Class
+const CLASS_CANDIDATE = E.ClassCandidate; const TYPE = E.Type; const LIKELIHOOD = E.Likelihood
+const OTHER_TYPES = E.OtherTypes; const RADAR_OBJECT_INFO = E.RadarObjectInfo; const POLAR_COORDINATE = E.PolarCoordinate
+const VELOCITY = E.Velocity; const SIZE = E.Size; const GEO_LOCATION = E.GeoLocation
+const SPHERICAL_COORDINATE = E.SphericalCoordinate; const BEHAVIOUR = E.Behaviour; const SPEED = E.Speed
+const DIRECTION = E.Direction
 
 function mod360 (a: number): number {
   const r = a % 360
@@ -137,7 +156,8 @@ class ObjectDraft {
 }
 
 class FrameBuilder implements XmlHandler {
-  private readonly path: string[] = [] // local names of open elements
+  /** element ids of the open elements, by depth (root = 1) */
+  private readonly path = new Int32Array(MAX_XML_DEPTH + 2)
   utcTime?: string
   frames = 0
   readonly objects: RadarObject[] = []
@@ -152,7 +172,7 @@ class FrameBuilder implements XmlHandler {
       if (fallback !== undefined) return fallback
       throw new MalformedFrameError(`${this.where()}: ${element} has no ${k.name} attribute`, 'structure')
     }
-    if (Number.isNaN(n)) return this.toNumber(attrs.get(k.name) ?? '', element, k.name) // throws with the value
+    if (Number.isNaN(n)) return this.toNumber(attrs.string(k) ?? '', element, k.name) // throws with the value
     return n
   }
 
@@ -170,23 +190,24 @@ class FrameBuilder implements XmlHandler {
     return this.obj !== undefined ? `object ${this.obj.id}` : 'frame'
   }
 
-  open (local: string, attrs: XmlAttributes, depth: number): boolean {
-    const parent = depth >= 2 ? this.path[depth - 2] : undefined
-    this.path[depth - 1] = local
+  open (el: number, depth: number, attrs: XmlAttributes): boolean {
+    const path = this.path
+    const parent = path[depth - 1] // 0 above the root
+    path[depth] = el
     this.attrs = attrs
 
     if (depth === 1) {
-      if (local !== 'MetadataStream') throw new MalformedFrameError(`root element is <${local}>, expected tt:MetadataStream`, 'structure')
+      if (el !== METADATA_STREAM) throw new MalformedFrameError(`root element is <${attrs.localName()}>, expected tt:MetadataStream`, 'structure')
       return false
     }
     const o = this.obj
     if (o === undefined) {
-      if (local === 'Frame' && depth === 3 && parent === 'VideoAnalytics') {
+      if (el === FRAME && depth === 3 && parent === VIDEO_ANALYTICS) {
         if (++this.frames > 1) throw new MalformedFrameError('more than one tt:Frame in the document', 'structure')
         const t = attrs.string(A.UtcTime)
         if (t === undefined || t === '') throw new MalformedFrameError('tt:Frame has no UtcTime', 'structure')
         this.utcTime = t
-      } else if (local === 'Object' && parent === 'Frame' && depth === 4) {
+      } else if (el === OBJECT && parent === FRAME && depth === 4) {
         const id = attrs.string(A.ObjectId)
         if (id === undefined || id.trim() === '') {
           throw new MalformedFrameError(`object #${this.objects.length + 1} in the frame has no ObjectId`, 'structure')
@@ -196,91 +217,86 @@ class FrameBuilder implements XmlHandler {
       return false
     }
 
-    // Dispatch on the first letter, then compare: cheaper than a string switch on this hot path.
-    switch (local.charCodeAt(0)) {
-      case 80: // P
-        if (local === 'Point') {
-          if (parent === 'Polygon') o.polygon.push({ x: this.num(A.x, local), y: this.num(A.y, local) })
-        } else if (local === 'PolarCoordinate' && parent === 'RadarObjectInfo') {
-          o.polar = { angle: this.num(A.angle, local), range: this.num(A.range, local) }
+    // Inside a tt:Object: elements by id, each under its schema parent.
+    switch (el) {
+      case POINT:
+        if (parent === POLYGON) o.polygon.push({ x: this.num(A.x, 'Point'), y: this.num(A.y, 'Point') })
+        return false
+      case POLAR_COORDINATE:
+        if (parent === RADAR_OBJECT_INFO) o.polar = { angle: this.num(A.angle, 'PolarCoordinate'), range: this.num(A.range, 'PolarCoordinate') }
+        return false
+      case BOUNDING_BOX:
+        if (parent === SHAPE) {
+          // requested in the spec example's attribute order
+          const bottom = this.num(A.bottom, 'BoundingBox')
+          const top = this.num(A.top, 'BoundingBox')
+          const right = this.num(A.right, 'BoundingBox')
+          o.box = { left: this.num(A.left, 'BoundingBox'), top, right, bottom }
         }
         return false
-      case 66: // B
-        if (local === 'BoundingBox' && parent === 'Shape') {
-          // requested in the spec example's attribute order (fastest lookup)
-          const bottom = this.num(A.bottom, local)
-          const top = this.num(A.top, local)
-          const right = this.num(A.right, local)
-          o.box = { left: this.num(A.left, local), top, right, bottom }
-        }
+      case CENTER_OF_GRAVITY:
+        if (parent === SHAPE) o.cog = { x: this.num(A.x, 'CenterOfGravity'), y: this.num(A.y, 'CenterOfGravity') }
         return false
-      case 67: // C
-        if (local === 'CenterOfGravity' && parent === 'Shape') o.cog = { x: this.num(A.x, local), y: this.num(A.y, local) }
-        return false
-      case 84: // T
-        if (local !== 'Type') return false
-        if (parent === 'Class') {
+      case TYPE:
+        if (parent === CLASS) {
           const l = attrs.string(A.Likelihood)
           if (l !== undefined) o.typeLikelihood = this.toNumber(l, 'Class/Type@Likelihood')
           return true
         }
-        return parent === 'ClassCandidate' || parent === 'OtherTypes'
-      case 76: // L
-        return local === 'Likelihood' && parent === 'ClassCandidate'
-      case 86: // V
-        if (local === 'Velocity' && parent === 'RadarObjectInfo') {
-          o.velocity = { speed: this.num(A.ms, local), angle: this.num(A.angle, local) }
-        }
+        return parent === CLASS_CANDIDATE || parent === OTHER_TYPES
+      case LIKELIHOOD:
+        return parent === CLASS_CANDIDATE
+      case VELOCITY:
+        if (parent === RADAR_OBJECT_INFO) o.velocity = { speed: this.num(A.ms, 'Velocity'), angle: this.num(A.angle, 'Velocity') }
         return false
-      case 83: // S
-        if (local === 'Size') {
-          if (parent === 'RadarObjectInfo') o.size = this.num(A.m, local)
-        } else if (local === 'SphericalCoordinate') {
-          if (parent === 'Appearance') {
-            o.spherical = {
-              distance: this.num(A.Distance, local),
-              elevation: this.num(A.ElevationAngle, local, 0),
-              azimuth: this.num(A.AzimuthAngle, local)
-            }
+      case SIZE:
+        if (parent === RADAR_OBJECT_INFO) o.size = this.num(A.m, 'Size')
+        return false
+      case SPHERICAL_COORDINATE:
+        if (parent === APPEARANCE) {
+          o.spherical = {
+            distance: this.num(A.Distance, 'SphericalCoordinate'),
+            elevation: this.num(A.ElevationAngle, 'SphericalCoordinate', 0),
+            azimuth: this.num(A.AzimuthAngle, 'SphericalCoordinate')
           }
-        } else if (local === 'Speed') {
-          return parent === 'Behaviour'
         }
         return false
-      case 71: // G
-        if (local === 'GeoLocation' && parent === 'Appearance') {
-          o.geo = { lon: this.num(A.lon, local), lat: this.num(A.lat, local), elevation: this.num(A.elevation, local, 0) }
+      case SPEED:
+        return parent === BEHAVIOUR
+      case GEO_LOCATION:
+        if (parent === APPEARANCE) {
+          o.geo = { lon: this.num(A.lon, 'GeoLocation'), lat: this.num(A.lat, 'GeoLocation'), elevation: this.num(A.elevation, 'GeoLocation', 0) }
         }
         return false
-      case 68: // D
-        if (local === 'Direction' && parent === 'Behaviour') o.yaw = this.num(A.yaw, local)
+      case DIRECTION:
+        if (parent === BEHAVIOUR) o.yaw = this.num(A.yaw, 'Direction')
         return false
       default:
         return false
     }
   }
 
-  close (local: string, text: string | undefined, depth: number): void {
+  close (el: number, depth: number, text: string | undefined): void {
     const o = this.obj
     if (o === undefined) return
-    if (local === 'Object' && depth === 4) {
+    if (el === OBJECT && depth === 4) {
       this.objects.push(o.finish())
       this.obj = undefined
       return
     }
     if (text === undefined) return
-    const parent = this.path[depth - 2]
+    const parent = this.path[depth - 1]
     const v = text.trim()
-    switch (local) {
-      case 'Type':
-        if (parent === 'Class') o.typeText = v
-        else if (parent === 'ClassCandidate') o.candidateType = v
+    switch (el) {
+      case TYPE:
+        if (parent === CLASS) o.typeText = v
+        else if (parent === CLASS_CANDIDATE) o.candidateType = v
         else o.otherType = v
         break
-      case 'Likelihood':
+      case LIKELIHOOD:
         o.candidateLikelihood = this.toNumber(v, 'ClassCandidate/Likelihood')
         break
-      case 'Speed':
+      case SPEED:
         o.speed = this.toNumber(v, 'Behaviour/Speed')
         break
     }
@@ -312,7 +328,7 @@ export function readFrame (xml: string | Buffer): RadarFrame {
 
   const b = new FrameBuilder()
   try {
-    scanXml(s, b)
+    scanXml(s, NAMES, b)
   } catch (e) {
     if (e instanceof XmlSyntaxError) throw new MalformedFrameError(`not well-formed XML: ${e.message}`, 'not-xml')
     throw e

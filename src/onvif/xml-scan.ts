@@ -5,212 +5,71 @@
  * 5.12 measured ~150 frames/s on the same documents.
  *
  * What it checks (well-formedness, enough for untrusted input):
- *   - one root element, matching start/end tags, quoted attribute values
- *     without "<", no text outside the root, no unterminated constructs;
- *   - references: only the five predefined entities and character references
- *     are decoded; anything else is an error.
+ *   - one root element, matching start/end tags (XML 1.0 [39] element, WFC
+ *     Element Type Match), attributes `name = "value"` / `'value'` without
+ *     "<" ([41] Attribute, [10] AttValue), separated by XML whitespace only
+ *     ([3] S: space, tab, CR, LF — any other Unicode space inside a tag is
+ *     an error), no text outside the root, no unterminated constructs;
+ *   - references ([67] Reference) in all text and all attribute values:
+ *     only the five predefined entities and character references ([66],
+ *     [2] Char range) exist; anything else is an error (WFC Entity Declared).
  * Safety: any `<!DOCTYPE` is rejected outright, so no DTD is ever read and no
  * entity is ever defined or expanded (no "billion laughs"); nesting depth is
  * bounded; no recursion.
  * Not supported (not needed here): DTDs, namespace URI resolution (callers get
- * local names, i.e. prefixes removed), duplicate-attribute detection.
+ * local names, i.e. prefixes removed), duplicate-attribute detection (a lookup
+ * returns the first attribute with that local name), the Name productions
+ * (names are any run of characters up to a delimiter, with at most one ":").
  *
- * Speed: start tags are validated by sticky regexes (native code); attributes
- * are split and sliced only when the handler asks for one.
+ * Speed (no string is made per tag): the scanner walks the characters once
+ * with charCodeAt; element local names are mapped to small integers by a
+ * `NameTable` comparing in place; end tags are compared with the start tag's
+ * offsets; attributes are recorded as offsets and numbers are parsed in place
+ * when the handler asks for them.
  */
 
-const SLASH = 47; const BANG = 33; const QMARK = 63
-const DQUOTE = 34; const COLON = 58
-
-/**
- * A whole start tag after its "<": [prefix:]name, attributes (name = quoted
- * value without "<"), optional whitespace, then "/>" or ">". Validated by the
- * regex engine (much faster than a JS character loop); attributes are only
- * split when the handler asks for one.
- */
-const TAG_NAME = /[^\s/>!?:<="']+(?::[^\s/>!?:<="']+)?/y
-const START_TAG_REST = /(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*\/?>/y
+const LT = 60; const GT = 62; const SLASH = 47; const BANG = 33; const QMARK = 63
+const DQUOTE = 34; const SQUOTE = 39; const COLON = 58; const EQ = 61; const AMP = 38
 
 export class XmlSyntaxError extends Error {
   override name = 'XmlSyntaxError'
 }
 
-/** An attribute name prepared for `XmlAttributes.number/string` (make once, reuse). */
-export interface AttrKey {
-  readonly name: string
-  /** ` name="`: what precedes the value in the common, canonical layout */
-  readonly key: string
-}
-
-export function attrKey (name: string): AttrKey {
-  return { name, key: ` ${name}="` }
-}
-
-/** The attributes of the current start tag; valid only during `XmlHandler.open`. */
-export class XmlAttributes {
-  private xml = ''
-  private from = 0
-  private to = 0
-  private parsed = false
-  private cursor = 0
-  /** an attribute boundary (after the name or after a closing quote), for the fast path */
-  private seq = 0
-  private hasRef = false
-  private count = 0
-  /** nameStart, nameEnd, valueStart, valueEnd per attribute */
-  private readonly pos: number[] = []
-
-  /** @internal Point at the attribute text of a start tag (already validated by START_TAG_REST). */
-  reset (xml: string, from: number, to: number, hasRef: boolean): void {
-    this.xml = xml
-    this.from = from
-    this.to = to
-    this.parsed = false
-    this.cursor = 0
-    this.seq = from
-    this.hasRef = hasRef
-  }
-
-  /** Split the (validated) attribute text into offsets; done on the first `get`. */
-  private parse (): void {
-    const xml = this.xml
-    const pos = this.pos
-    const to = this.to
-    let i = this.from
-    let n = 0
-    for (;;) {
-      while (i < to && isWs(xml.charCodeAt(i))) i++
-      if (i >= to) break
-      const ns = i
-      // validated: name, optional whitespace, "=", optional whitespace, quoted value
-      const eq = xml.indexOf('=', i)
-      let ne = eq
-      while (isWs(xml.charCodeAt(ne - 1))) ne--
-      i = eq + 1
-      while (isWs(xml.charCodeAt(i))) i++
-      const ve = xml.indexOf(xml.charCodeAt(i) === DQUOTE ? '"' : "'", i + 1)
-      const k = 4 * n
-      pos[k] = ns
-      pos[k + 1] = ne
-      pos[k + 2] = i + 1
-      pos[k + 3] = ve
-      n++
-      i = ve + 1
-    }
-    this.count = n
-    this.parsed = true
-  }
-
-  /**
-   * Fast path for attributes written ` name="value"` and asked for in
-   * document order (what radars and our writer send): one prefix comparison
-   * at the next attribute boundary. Returns the value's [start, end) or
-   * undefined when the layout differs (callers then use the general lookup).
-   * Sound because the tag was validated: at a boundary, ` name="` can only be
-   * the start of the attribute `name`, whose value ends at the next `"`.
-   */
-  private fast (k: AttrKey): number {
-    const xml = this.xml
-    if (!xml.startsWith(k.key, this.seq)) return -1
-    const vs = this.seq + k.key.length
-    const ve = xml.indexOf('"', vs)
-    this.seq = ve + 1
-    this.fastEnd = ve
-    return vs
-  }
-
-  private fastEnd = 0
-
-  /** `getNumber` by prepared key (fast path when the layout allows). */
-  number (k: AttrKey): number | undefined {
-    const vs = this.fast(k)
-    if (vs < 0) return this.getNumber(k.name)
-    if (this.hasRef) return parseDecimal(decodeXmlText(this.xml.slice(vs, this.fastEnd), vs))
-    return parseDecimalAt(this.xml, vs, this.fastEnd)
-  }
-
-  /** `get` by prepared key (fast path when the layout allows). */
-  string (k: AttrKey): string | undefined {
-    const vs = this.fast(k)
-    if (vs < 0) return this.get(k.name)
-    const v = this.xml.slice(vs, this.fastEnd)
-    return this.hasRef ? decodeXmlText(v, vs) : v
-  }
-
-  /**
-   * Numeric value of the attribute `local` (see `get`), parsed in place without
-   * slicing: undefined when absent, NaN when not a plain decimal number.
-   */
-  getNumber (local: string): number | undefined {
-    const k = this.find(local)
-    if (k < 0) return undefined
-    const pos = this.pos
-    if (this.hasRef) return parseDecimal(decodeXmlText(this.xml.slice(pos[k + 2], pos[k + 3]), pos[k + 2]))
-    return parseDecimalAt(this.xml, pos[k + 2], pos[k + 3])
-  }
-
-  /** Value of the attribute whose local name (prefix removed) is `local`; xmlns declarations are never matched. */
-  get (local: string): string | undefined {
-    const k = this.find(local)
-    if (k < 0) return undefined
-    const pos = this.pos
-    const v = this.xml.slice(pos[k + 2], pos[k + 3])
-    return this.hasRef ? decodeXmlText(v, pos[k + 2]) : v
-  }
-
-  /**
-   * Index into `pos` of the attribute with local name `local`, or -1. The
-   * search starts after the previous hit, so lookups in document order cost
-   * one comparison each.
-   */
-  private find (local: string): number {
-    if (!this.parsed) this.parse()
-    const xml = this.xml
-    const pos = this.pos
-    const n = local.length
-    const end = 4 * this.count
-    for (let j = 0, k = this.cursor; j < end; j += 4, k += 4) {
-      if (k >= end) k = 0
-      const ns = pos[k]
-      const ne = pos[k + 1]
-      const len = ne - ns
-      if (len === n) {
-        // names are short: a loop beats a startsWith call
-        let m = 0
-        while (m < n && xml.charCodeAt(ns + m) === local.charCodeAt(m)) m++
-        if (m < n) continue
-      } else if (len > n && xml.charCodeAt(ne - n - 1) === COLON && xml.startsWith(local, ne - n)) {
-        if (xml.startsWith('xmlns:', ns)) continue
-      } else {
-        continue
-      }
-      this.cursor = k + 4
-      return k
-    }
-    return -1
-  }
-}
-
-export interface XmlHandler {
-  /**
-   * A start tag, with its local name (prefix removed). Return true to receive
-   * the element's own text (direct text and CDATA children) in `close`; meant
-   * for leaf elements (a capturing child replaces its parent's capture).
-   */
-  open: (local: string, attrs: XmlAttributes, depth: number) => boolean
-  /** The matching end tag (also called for `<x/>`); `text` is set if `open` asked for it. */
-  close: (local: string, text: string | undefined, depth: number) => void
-}
-
 export const MAX_XML_DEPTH = 64
 
+/**
+ * Character classes below 128 inside tags. Names follow the scanner's lax
+ * rule (any character but the delimiters); XML 1.0 [3] S is the only
+ * whitespace; \v and \f (JavaScript whitespace, not XML's) are errors.
+ */
+const C_NAME = 0; const C_WS = 1; const C_COLON = 2; const C_BAD = 3; const C_SLASH = 4; const C_GT = 5; const C_EQ = 6
+/** element names: not S / > ! ? : < = " ' */
+const CLASS = new Uint8Array(128)
+/** attribute names: not S = < > / " ' (":" recorded: the local name follows the last one) */
+const ATTR_CLASS = new Uint8Array(128)
+for (const t of [CLASS, ATTR_CLASS]) {
+  for (const c of [32, 9, 10, 13]) t[c] = C_WS
+  for (const c of [11, 12, LT, DQUOTE, SQUOTE]) t[c] = C_BAD
+  t[COLON] = C_COLON; t[SLASH] = C_SLASH; t[GT] = C_GT; t[EQ] = C_EQ
+}
+CLASS[BANG] = C_BAD; CLASS[QMARK] = C_BAD
 
 function isWs (c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9
 }
 
+/** JavaScript's other whitespace (\s minus XML's S) at or above 128: refused inside tags. */
+function isOtherSpace (c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+}
+
 function fail (msg: string, at: number): never {
   throw new XmlSyntaxError(`${msg} (at offset ${at})`)
+}
+
+function notXmlSpace (c: number, at: number): never {
+  fail(`character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not XML whitespace and not allowed in a tag`, at)
 }
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
@@ -292,66 +151,318 @@ function onlyWhitespace (s: string, from: number, to: number): boolean {
   return true
 }
 
+/**
+ * Known element local names → small integers (1, 2, …; 0 for any other
+ * name), matched in place: candidates by length, then first character, then
+ * one native `startsWith` at the offset.
+ */
+export class NameTable {
+  private readonly byLength: Array<Array<{ name: string, first: number, id: number }> | undefined> = []
+  constructor (readonly names: readonly string[]) {
+    names.forEach((name, k) => {
+      if (name.length === 0 || name.includes(':')) throw new Error(`bad local name ${JSON.stringify(name)}`)
+      const list = this.byLength[name.length] ?? (this.byLength[name.length] = [])
+      list.push({ name, first: name.charCodeAt(0), id: k + 1 })
+    })
+  }
+
+  /** The id of the name in xml[from, to), or 0. */
+  lookup (xml: string, from: number, to: number): number {
+    const list = to - from < this.byLength.length ? this.byLength[to - from] : undefined
+    if (list === undefined) return 0
+    const c = xml.charCodeAt(from)
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k]
+      if (e.first === c && xml.startsWith(e.name, from)) return e.id
+    }
+    return 0
+  }
+}
+
+/** An attribute name prepared for `XmlAttributes.number/string` (make once, reuse). */
+export interface AttrKey {
+  readonly name: string
+  readonly first: number
+  /** index in ATTR_KEYS (templates resolve keys to attributes once) */
+  readonly id: number
+}
+
+const ATTR_KEYS: AttrKey[] = []
+
+export function attrKey (name: string): AttrKey {
+  if (name.length === 0 || name.includes(':')) throw new Error(`bad attribute local name ${JSON.stringify(name)}`)
+  const k = { name, first: name.charCodeAt(0), id: ATTR_KEYS.length }
+  ATTR_KEYS.push(k)
+  return k
+}
+
+/** Offsets recorded per attribute in `XmlAttributes.pos`. */
+const A_NAME = 0; const A_LOCAL = 1; const A_NAME_END = 2; const A_VALUE = 3; const A_VALUE_END = 4; const A_REF = 5
+const A_SIZE = 6
+
+/** The attributes of the current start tag; valid only during `XmlHandler.open`. */
+export class XmlAttributes {
+  /** @internal */ xml = ''
+  /** @internal number of attributes */ count = 0
+  /** @internal offsets, A_SIZE per attribute (A_REF: 1 when the value holds a reference) */
+  readonly pos: number[] = []
+  /** @internal the element's local name */ localStart = 0
+  /** @internal */ nameEnd = 0
+  /** @internal the tag's template: AttrKey id → offset in `pos` (-1: absent), when known */
+  keyIndex: number[] | undefined = undefined
+
+  /** The element's local name (made on demand: for messages). */
+  localName (): string {
+    return this.xml.slice(this.localStart, this.nameEnd)
+  }
+
+  /**
+   * Index into `pos` of the first attribute whose local name (prefix
+   * removed) is `k.name`, or -1; xmlns declarations are never matched.
+   */
+  private find (k: AttrKey): number {
+    const known = this.keyIndex?.[k.id]
+    if (known !== undefined) return known
+    const xml = this.xml
+    const pos = this.pos
+    const name = k.name
+    const n = name.length
+    const end = A_SIZE * this.count
+    for (let j = 0; j < end; j += A_SIZE) {
+      const ls = pos[j + A_LOCAL]
+      if (pos[j + A_NAME_END] - ls !== n || xml.charCodeAt(ls) !== k.first) continue
+      // names are short: a loop beats a startsWith call
+      let m = 1
+      while (m < n && xml.charCodeAt(ls + m) === name.charCodeAt(m)) m++
+      if (m < n) continue
+      if (ls !== pos[j + A_NAME] && xml.startsWith('xmlns:', pos[j + A_NAME])) continue
+      return j
+    }
+    return -1
+  }
+
+  /**
+   * Numeric value of the attribute (see `find`), parsed in place without
+   * slicing: undefined when absent, NaN when not a plain decimal number.
+   */
+  number (k: AttrKey): number | undefined {
+    const j = this.find(k)
+    if (j < 0) return undefined
+    const pos = this.pos
+    if (pos[j + A_REF] !== 0) return parseDecimal(decodeXmlText(this.xml.slice(pos[j + A_VALUE], pos[j + A_VALUE_END]), pos[j + A_VALUE]))
+    return parseDecimalAt(this.xml, pos[j + A_VALUE], pos[j + A_VALUE_END])
+  }
+
+  /** Value of the attribute (see `find`), references decoded; undefined when absent. */
+  string (k: AttrKey): string | undefined {
+    const j = this.find(k)
+    if (j < 0) return undefined
+    const pos = this.pos
+    const v = this.xml.slice(pos[j + A_VALUE], pos[j + A_VALUE_END])
+    return pos[j + A_REF] !== 0 ? decodeXmlText(v, pos[j + A_VALUE]) : v
+  }
+}
+
+export interface XmlHandler {
+  /**
+   * A start tag: its element id (`NameTable` id of the local name, 0 when
+   * not in the table) and depth (root = 1). Return true to receive the
+   * element's own text (direct text and CDATA children) in `close`; meant
+   * for leaf elements (a capturing child replaces its parent's capture).
+   */
+  open: (el: number, depth: number, attrs: XmlAttributes) => boolean
+  /** The matching end tag (also called for `<x/>`); `text` is set if `open` asked for it. */
+  close: (el: number, depth: number, text: string | undefined) => void
+}
+
+/**
+ * A start-tag layout seen before (learned from a tag the general path
+ * validated): the qualified name, the attribute names with the exact text
+ * around them, and the tag's end. Its sticky regex matches a start tag with
+ * this layout and any attribute values free of "<" ([10] AttValue) and of
+ * "&" (values with references take the general path), so a match is a
+ * well-formed start tag whose offsets follow from the layout; the regex
+ * engine checks the whole tag in one native call.
+ */
+interface TagTemplate {
+  /** transitions: `2 * index` after this start tag, `2 * index + 1` after its end */
+  readonly index: number
+  readonly re: RegExp
+  /** `</` qname S? `>` ([42] ETag) */
+  readonly endRe: RegExp
+  readonly qnameLength: number
+  readonly localOffset: number
+  readonly id: number
+  readonly count: number
+  /** per attribute: value start − (previous value end, or the name start) */
+  readonly gap: number[]
+  /** per attribute: its closing quote */
+  readonly quote: string[]
+  /** per attribute: value start − name start, − local name start, − name end */
+  readonly nameRel: number[]
+  readonly selfClosing: boolean
+  /** AttrKey id → offset in XmlAttributes.pos (-1: no such attribute) */
+  readonly keyIndex: number[]
+}
+
+/** Templates shared by the scans of one NameTable (what a radar sends repeats from frame to frame). */
+class TemplateCache {
+  static readonly MAX = 256
+  readonly byKey = new Map<string, TagTemplate>()
+  /** predicted next start tag after an event (see TagTemplate.index), and the one before it */
+  trans: Array<TagTemplate | undefined> = []
+  trans2: Array<TagTemplate | undefined> = []
+  clear (): void {
+    this.byKey.clear()
+    this.trans = []
+    this.trans2 = []
+  }
+}
+
+const caches = new WeakMap<NameTable, TemplateCache>()
+/** New templates one scan may make (compiling regexes is not free: a document of ever new layouts only uses the general path). */
+const NEW_TEMPLATES_PER_SCAN = 48
+
+/** A regex matching the text xml[from, to) literally. */
+function literal (xml: string, from: number, to: number): string {
+  let out = ''
+  for (let k = from; k < to; k++) {
+    const c = xml.charCodeAt(k)
+    out += (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? xml[k] : '\\u' + c.toString(16).padStart(4, '0')
+  }
+  return out
+}
+
+function makeTemplate (cache: TemplateCache, xml: string, nameStart: number, nameEnd: number, localStart: number, id: number,
+  pos: number[], count: number, tagEnd: number, selfClosing: boolean): TagTemplate {
+  let src = ''
+  let from = nameStart
+  const gap: number[] = []
+  const quote: string[] = []
+  const nameRel: number[] = []
+  const keyIndex: number[] = []
+  for (let j = 0; j < A_SIZE * count; j += A_SIZE) {
+    const vs = pos[j + A_VALUE]
+    const q = xml[vs - 1]
+    src += literal(xml, from, vs) + (q === '"' ? '[^"<&]*' : "[^'<&]*")
+    gap.push(vs - from)
+    quote.push(q)
+    nameRel.push(vs - pos[j + A_NAME], vs - pos[j + A_LOCAL], vs - pos[j + A_NAME_END])
+    from = pos[j + A_VALUE_END]
+  }
+  src += literal(xml, from, tagEnd)
+  const known = cache.byKey.get(src)
+  if (known !== undefined) return known
+  if (cache.byKey.size >= TemplateCache.MAX) cache.clear()
+  // resolve every AttrKey once, as XmlAttributes.find would (first attribute with that local name, xmlns:* excluded)
+  for (const k of ATTR_KEYS) {
+    let at = -1
+    for (let j = 0; j < A_SIZE * count && at < 0; j += A_SIZE) {
+      const ls = pos[j + A_LOCAL]
+      if (pos[j + A_NAME_END] - ls === k.name.length && xml.startsWith(k.name, ls) &&
+        !(ls !== pos[j + A_NAME] && xml.startsWith('xmlns:', pos[j + A_NAME]))) at = j
+    }
+    keyIndex[k.id] = at
+  }
+  const t: TagTemplate = {
+    index: cache.byKey.size + 1,
+    re: new RegExp(src, 'y'),
+    endRe: new RegExp(literal(xml, nameStart, nameEnd) + '[ \\t\\r\\n]*>', 'y'),
+    qnameLength: nameEnd - nameStart,
+    localOffset: localStart - nameStart,
+    id,
+    count,
+    gap,
+    quote,
+    nameRel,
+    selfClosing,
+    keyIndex
+  }
+  cache.byKey.set(src, t)
+  return t
+}
+
 /** Scan `xml`, calling `h` for each element. Throws XmlSyntaxError when not well-formed. */
-export function scanXml (xml: string, h: XmlHandler): void {
+export function scanXml (xml: string, names: NameTable, h: XmlHandler): void {
   const len = xml.length
   let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0
-  const nameStarts: number[] = [] // qualified name offsets of open elements
-  const nameEnds: number[] = []
-  const locals: string[] = []
+  // open elements, by depth (1-based): qualified name offsets, element id, template
+  const qStart = new Int32Array(MAX_XML_DEPTH + 1)
+  const qEnd = new Int32Array(MAX_XML_DEPTH + 1)
+  const ids = new Int32Array(MAX_XML_DEPTH + 1)
+  const tpls: Array<TagTemplate | undefined> = new Array(MAX_XML_DEPTH + 1).fill(undefined)
+  let cache = caches.get(names)
+  if (cache === undefined) caches.set(names, cache = new TemplateCache())
+  let budget = NEW_TEMPLATES_PER_SCAN
+  let prev = 0 // the last event, as a transition index (0: none known)
   const attrs = new XmlAttributes()
+  attrs.xml = xml
+  const pos = attrs.pos
   let depth = 0
   let rootSeen = false
   let captureDepth = -1
   let text = ''
-  let lt = xml.indexOf('<', i)
-  let amp = xml.indexOf('&', i)
-  let colon = xml.indexOf(':', i)
+  let amp = xml.indexOf('&', i) // the next "&" at or after the last text checked (-1: none left)
 
   while (i < len) {
-    const textEnd = lt < 0 ? len : lt
-    if (textEnd > i) {
+    // ---- character data up to the next "<" ([14] CharData, [67] Reference)
+    let lt = i
+    if (xml.charCodeAt(i) !== LT) {
+      lt = xml.indexOf('<', i)
+      const textEnd = lt < 0 ? len : lt
       if (depth === 0) {
         if (!onlyWhitespace(xml, i, textEnd)) fail(rootSeen ? 'text after the root element' : 'text before the root element', i)
-      } else if (captureDepth === depth) {
-        text += decodeXmlText(xml.slice(i, textEnd), i)
+      } else {
+        if (amp >= 0 && amp < i) amp = xml.indexOf('&', i)
+        if (amp >= 0 && amp < textEnd) {
+          const decoded = decodeXmlText(xml.slice(i, textEnd), i) // checks every reference
+          if (captureDepth === depth) text += decoded
+        } else if (captureDepth === depth) {
+          text += xml.slice(i, textEnd)
+        }
       }
+      if (lt < 0) break
     }
-    if (lt < 0) break
     const tagStart = lt
     i = lt + 1
     const c = xml.charCodeAt(i)
 
-    if (c === SLASH) { // end tag
+    if (c === SLASH) { // ---- end tag ([42] ETag: "</" Name S? ">"), WFC Element Type Match
       const nameStart = i + 1
-      const gt = xml.indexOf('>', nameStart)
-      if (gt < 0) fail('unterminated end tag', tagStart)
-      let nameEnd = gt
-      while (nameEnd > nameStart && isWs(xml.charCodeAt(nameEnd - 1))) nameEnd--
-      if (depth === 0) fail(`end tag </${xml.slice(nameStart, nameEnd)}> without a start tag`, tagStart)
-      const os = nameStarts[depth - 1]
-      const n = nameEnds[depth - 1] - os
-      const local = locals[depth - 1]
-      // same length, same local part (native string compare), same prefix (a few chars)
-      const ll = local.length
-      let same = nameEnd - nameStart === n && xml.slice(nameEnd - ll, nameEnd) === local
-      for (let k = n - ll - 1; same && k >= 0; k--) same = xml.charCodeAt(os + k) === xml.charCodeAt(nameStart + k)
-      if (!same) fail(`end tag </${xml.slice(nameStart, nameEnd)}> does not match <${xml.slice(os, os + n)}>`, tagStart)
-      const captured = captureDepth === depth ? text : undefined
-      if (captured !== undefined) { captureDepth = -1; text = '' }
-      h.close(local, captured, depth)
+      if (depth === 0) fail(`end tag </${endTagName(xml, nameStart, tagStart)}> without a start tag`, tagStart)
+      const os = qStart[depth]
+      const n = qEnd[depth] - os
+      const t = tpls[depth]
+      if (t !== undefined) {
+        const re = t.endRe
+        re.lastIndex = nameStart
+        if (!re.test(xml)) fail(`end tag </${endTagName(xml, nameStart, tagStart)}> does not match <${xml.slice(os, os + n)}>`, tagStart)
+        i = re.lastIndex
+        prev = 2 * t.index + 1
+      } else {
+        let k = 0
+        while (k < n && xml.charCodeAt(nameStart + k) === xml.charCodeAt(os + k)) k++
+        let p = nameStart + n
+        if (k === n) while (isWs(xml.charCodeAt(p))) p++
+        if (k < n || xml.charCodeAt(p) !== GT) {
+          fail(`end tag </${endTagName(xml, nameStart, tagStart)}> does not match <${xml.slice(os, os + n)}>`, tagStart)
+        }
+        i = p + 1
+        prev = 0
+      }
+      let captured: string | undefined
+      if (captureDepth === depth) { captured = text; captureDepth = -1; text = '' }
+      h.close(ids[depth], depth, captured)
       depth--
-      i = gt + 1
-      lt = xml.indexOf('<', i)
       continue
     }
 
     if (c === BANG) {
-      if (xml.startsWith('!--', i)) {
+      if (xml.startsWith('!--', i)) { // [15] Comment
         const e = xml.indexOf('-->', i + 3)
         if (e < 0) fail('unterminated comment', tagStart)
         i = e + 3
-      } else if (xml.startsWith('![CDATA[', i)) {
+      } else if (xml.startsWith('![CDATA[', i)) { // [18] CDSect
         if (depth === 0) fail('CDATA section outside the root element', tagStart)
         const e = xml.indexOf(']]>', i + 8)
         if (e < 0) fail('unterminated CDATA section', tagStart)
@@ -362,65 +473,192 @@ export function scanXml (xml: string, h: XmlHandler): void {
       } else {
         fail('unexpected markup "<!"', tagStart)
       }
-      lt = xml.indexOf('<', i)
       continue
     }
 
-    if (c === QMARK) { // processing instruction or XML declaration: skipped
+    if (c === QMARK) { // [16] PI or the XML declaration: skipped
       const e = xml.indexOf('?>', i + 1)
       if (e < 0) fail('unterminated processing instruction', tagStart)
       i = e + 2
-      lt = xml.indexOf('<', i)
       continue
     }
 
-    // start tag: [prefix:]local, then attributes, then > or />
+    // ---- start tag ([40] STag / [44] EmptyElemTag): [prefix:]local, then (S attribute)*, S?, "/>" or ">"
     const nameStart = i
-    TAG_NAME.lastIndex = i
-    if (!TAG_NAME.test(xml)) fail('malformed start tag', tagStart)
-    const nameEnd = TAG_NAME.lastIndex
+    let nameEnd: number
+    let localStart: number
+    let count: number
+    let selfClosing: boolean
     let tagEnd: number
-    const after = xml.charCodeAt(nameEnd)
-    if (after === 62 /* > */) {
-      tagEnd = nameEnd + 1 // no attributes: no regex needed
-    } else {
-      START_TAG_REST.lastIndex = nameEnd
-      if (!START_TAG_REST.test(xml)) {
-        fail(`malformed or unterminated start tag <${xml.slice(nameStart, nameEnd)}> (attributes must be name="value" without "<")`, tagStart)
+    let el: number
+    // 1. a layout seen before, predicted from the previous event (two candidates)
+    let t = cache.trans[prev]
+    if (t !== undefined) {
+      t.re.lastIndex = nameStart
+      if (!t.re.test(xml)) {
+        t = cache.trans2[prev]
+        if (t !== undefined) {
+          t.re.lastIndex = nameStart
+          if (t.re.test(xml)) { cache.trans2[prev] = cache.trans[prev]; cache.trans[prev] = t } else t = undefined
+        }
       }
-      tagEnd = START_TAG_REST.lastIndex
     }
-    const selfClosing = xml.charCodeAt(tagEnd - 2) === SLASH
-    // `colon` caches the next ":" at or after the scan position (amortised linear).
-    if (colon >= 0 && colon < nameStart) colon = xml.indexOf(':', nameStart)
-    const localStart = colon >= 0 && colon < nameEnd ? colon + 1 : nameStart
+    if (t !== undefined) {
+      nameEnd = nameStart + t.qnameLength
+      localStart = nameStart + t.localOffset
+      count = t.count
+      selfClosing = t.selfClosing
+      tagEnd = t.re.lastIndex
+      el = t.id
+      let e = nameStart
+      for (let k = 0, j = 0; k < count; k++, j += A_SIZE) {
+        const vs = e + t.gap[k]
+        e = xml.indexOf(t.quote[k], vs) // the regex matched: the value ends there
+        pos[j + A_NAME] = vs - t.nameRel[3 * k]
+        pos[j + A_LOCAL] = vs - t.nameRel[3 * k + 1]
+        pos[j + A_NAME_END] = vs - t.nameRel[3 * k + 2]
+        pos[j + A_VALUE] = vs
+        pos[j + A_VALUE_END] = e
+        pos[j + A_REF] = 0
+      }
+    } else {
+      // 2. the general path: a character loop that checks everything, then learns the layout
+      let colon = -1
+      let p = i
+      let cl = C_NAME
+      for (;;) {
+        const ch = xml.charCodeAt(p)
+        if (ch < 128) {
+          cl = CLASS[ch]
+          if (cl === C_NAME) { p++; continue }
+          if (cl !== C_COLON) break
+          if (colon >= 0 || p === nameStart) fail('malformed start tag', tagStart)
+          colon = p++
+        } else if (ch >= 128) {
+          if (isOtherSpace(ch)) notXmlSpace(ch, p)
+          p++
+        } else {
+          fail('unterminated start tag', tagStart) // end of input (NaN)
+        }
+      }
+      nameEnd = p
+      if (nameEnd === nameStart || colon === nameEnd - 1) fail('malformed start tag', tagStart)
+      count = 0
+      selfClosing = false
+      if (cl === C_WS) {
+        // attributes ([41] Attribute: Name Eq AttValue), each after whitespace
+        for (;;) {
+          let ch = xml.charCodeAt(++p)
+          while (isWs(ch)) ch = xml.charCodeAt(++p)
+          if (ch === GT) break
+          if (ch === SLASH) { selfClosing = true; break }
+          const an = p
+          let local = p
+          for (;;) {
+            if (ch < 128) {
+              const k = ATTR_CLASS[ch]
+              if (k === C_NAME) { ch = xml.charCodeAt(++p); continue }
+              if (k === C_COLON) { local = ++p; ch = xml.charCodeAt(p); continue }
+              break
+            } else if (ch >= 128) {
+              if (isOtherSpace(ch)) notXmlSpace(ch, p)
+              ch = xml.charCodeAt(++p)
+            } else {
+              break
+            }
+          }
+          const ane = p
+          while (isWs(ch)) ch = xml.charCodeAt(++p)
+          if (ane === an || ch !== EQ) badStartTag(xml, tagStart, nameStart, nameEnd, p)
+          ch = xml.charCodeAt(++p)
+          while (isWs(ch)) ch = xml.charCodeAt(++p)
+          if (ch !== DQUOTE && ch !== SQUOTE) badStartTag(xml, tagStart, nameStart, nameEnd, p)
+          const q = ch
+          const vs = p + 1
+          let ref = 0
+          for (;;) {
+            ch = xml.charCodeAt(++p)
+            if (ch === q) break
+            if (ch === LT || ch !== ch) badStartTag(xml, tagStart, nameStart, nameEnd, p) // "<" in a value ([10] AttValue), or end of input
+            if (ch === AMP) ref = 1
+          }
+          if (ref !== 0) decodeXmlText(xml.slice(vs, p), vs) // checks every reference
+          const j = A_SIZE * count++
+          pos[j + A_NAME] = an
+          pos[j + A_LOCAL] = local
+          pos[j + A_NAME_END] = ane
+          pos[j + A_VALUE] = vs
+          pos[j + A_VALUE_END] = p
+          pos[j + A_REF] = ref
+          ch = xml.charCodeAt(++p)
+          if (isWs(ch)) continue
+          if (ch === GT) break
+          if (ch === SLASH) { selfClosing = true; break }
+          badStartTag(xml, tagStart, nameStart, nameEnd, p)
+        }
+      } else if (cl === C_SLASH) {
+        selfClosing = true
+      } else if (cl !== C_GT) {
+        badStartTag(xml, tagStart, nameStart, nameEnd, p)
+      }
+      if (selfClosing) {
+        if (xml.charCodeAt(++p) !== GT) badStartTag(xml, tagStart, nameStart, nameEnd, p)
+      }
+      tagEnd = p + 1
+      localStart = colon >= 0 ? colon + 1 : nameStart
+      el = names.lookup(xml, localStart, nameEnd)
+      if (budget > 0 && count <= 32) {
+        budget--
+        t = makeTemplate(cache, xml, nameStart, nameEnd, localStart, el, pos, count, tagEnd, selfClosing)
+        cache.trans2[prev] = cache.trans[prev]
+        cache.trans[prev] = t
+      }
+    }
     if (depth === 0) {
       if (rootSeen) fail(`second root element <${xml.slice(nameStart, nameEnd)}>`, tagStart)
       rootSeen = true
     }
     if (depth >= MAX_XML_DEPTH) fail(`elements nested deeper than ${MAX_XML_DEPTH}`, tagStart)
 
-    // Is there a "&" (a reference to decode) inside this tag? `amp` is the next "&" at or after the scan position.
-    if (amp >= 0 && amp < nameEnd) amp = xml.indexOf('&', nameEnd)
-    const hasRef = amp >= 0 && amp < tagEnd
-    const local = xml.slice(localStart, nameEnd)
     depth++
-    nameStarts[depth - 1] = nameStart
-    nameEnds[depth - 1] = nameEnd
-    locals[depth - 1] = local
-    attrs.reset(xml, nameEnd, selfClosing ? tagEnd - 2 : tagEnd - 1, hasRef)
-    const wantText = h.open(local, attrs, depth)
+    qStart[depth] = nameStart
+    qEnd[depth] = nameEnd
+    ids[depth] = el
+    tpls[depth] = t
+    attrs.count = count
+    attrs.localStart = localStart
+    attrs.nameEnd = nameEnd
+    attrs.keyIndex = t?.keyIndex
+    const wantText = h.open(el, depth, attrs)
     if (selfClosing) {
-      h.close(local, wantText ? '' : undefined, depth)
+      h.close(el, depth, wantText ? '' : undefined)
       depth--
-    } else if (wantText) {
-      captureDepth = depth
-      text = ''
+      prev = t !== undefined ? 2 * t.index + 1 : 0
+    } else {
+      if (wantText) {
+        captureDepth = depth
+        text = ''
+      }
+      prev = t !== undefined ? 2 * t.index : 0
     }
     i = tagEnd
-    lt = xml.indexOf('<', i)
   }
 
-  if (depth > 0) fail(`unclosed element <${xml.slice(nameStarts[depth - 1], nameEnds[depth - 1])}>`, len)
+  if (depth > 0) fail(`unclosed element <${xml.slice(qStart[depth], qEnd[depth])}>`, len)
   if (!rootSeen) fail('no root element', len)
+}
+
+/** The name of an end tag, for messages. */
+function endTagName (xml: string, nameStart: number, tagStart: number): string {
+  const gt = xml.indexOf('>', nameStart)
+  if (gt < 0) fail('unterminated end tag', tagStart)
+  let nameEnd = gt
+  while (nameEnd > nameStart && isWs(xml.charCodeAt(nameEnd - 1))) nameEnd--
+  return xml.slice(nameStart, nameEnd)
+}
+
+function badStartTag (xml: string, tagStart: number, nameStart: number, nameEnd: number, at: number): never {
+  const c = xml.charCodeAt(at)
+  if (c === 11 || c === 12 || isOtherSpace(c)) notXmlSpace(c, at)
+  fail(`malformed or unterminated start tag <${xml.slice(nameStart, nameEnd)}> (attributes must be name="value" without "<"; at offset ${at})`, tagStart)
 }
