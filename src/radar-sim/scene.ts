@@ -9,20 +9,17 @@
  * of this package; anything with a path separator or a .yaml/.yml/.json
  * extension is a file path (relative to the working directory).
  */
-import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path'
+import { extname, isAbsolute, join, resolve } from 'node:path'
+import { PACKAGE_ROOT } from '../common/package-root.js'
 import { loadScenario } from './scenario/load.js'
 import { createScene, radarProperties } from './scenario/engine.js'
 import type { Scenario } from './scenario/schema.js'
 import type { FrameSource } from './rtsp-server.js'
 import type { RadarScene, SceneLoader } from './radar.js'
 
-/** fixtures/scenarios of this package (from src/radar-sim or dist/radar-sim alike). */
-export const FIXTURE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'scenarios')
-
-/** This package's root (fixtures/ lives there). */
-const PACKAGE_ROOT = resolve(FIXTURE_DIR, '..', '..')
+/** fixtures/scenarios of this package (from src/, dist/ or the bundled CLI alike). */
+export const FIXTURE_DIR = join(PACKAGE_ROOT, 'fixtures', 'scenarios')
 
 /**
  * The file a scenario name or path refers to. A relative path that does not

@@ -1,6 +1,7 @@
 /**
  * Runs the camera CLI as a real child process (through tsx, so that the
- * sources under test are the ones run) and reads its JSON log lines.
+ * sources under test are the ones run; or the built, bundled
+ * dist/cli/camera.js) and reads its JSON log lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -17,8 +18,12 @@ export interface CameraProcess {
   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
 
-export function startCamera (args: string[], env: Record<string, string> = {}): CameraProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CAMERA_CLI, ...args], {
+/** The shipped program: src/cli/camera.ts bundled by scripts/build-cli.mjs. */
+export const BUILT_CAMERA_CLI = fileURLToPath(new URL('../../dist/cli/camera.js', import.meta.url))
+
+export function startCamera (args: string[], env: Record<string, string> = {}, script = CAMERA_CLI): CameraProcess {
+  const nodeArgs = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script]
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -5,13 +5,13 @@
  * them with the page's own requests.
  */
 import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { HttpError, plainTextErrors } from './plain-errors.js'
+import { PACKAGE_ROOT } from '../../common/package-root.js'
 
-/** dist/web of the package (the same from src/ under tsx and from dist/). */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web/', import.meta.url))
+/** dist/web of the package (the same from src/ under tsx, dist/ and the bundled CLI). */
+export const DEFAULT_WEB_ROOT = join(PACKAGE_ROOT, 'dist', 'web')
 
 const FILES: Record<string, { file: string, type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
