@@ -159,6 +159,23 @@ export function parseScenarioText (text: string, sourceName: string, format: 'js
   return parseScenario(doc, sourceName)
 }
 
+/**
+ * Scenarios parsed lately, by file, with the text they came from: the radars
+ * of a fleet (and every simulator restart) play the same files, and parsing
+ * YAML costs tens of milliseconds. A file whose text changed is parsed again.
+ * Entries are deep-frozen: scenes only read them.
+ */
+const recent = new Map<string, { text: string, scenario: Scenario }>()
+const RECENT_MAX = 16
+
+function deepFreeze<T> (v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v)
+    for (const x of Object.values(v)) deepFreeze(x)
+  }
+  return v
+}
+
 /** Read a scenario file (.json, .yaml or .yml) and validate it. */
 export async function loadScenario (path: string): Promise<Scenario> {
   const ext = extname(path).toLowerCase()
@@ -170,5 +187,11 @@ export async function loadScenario (path: string): Promise<Scenario> {
   } catch (e) {
     throw new ScenarioError(path, [`cannot read: ${(e as Error).message}`])
   }
-  return parseScenarioText(text, path, format)
+  const known = recent.get(path)
+  if (known?.text === text) return known.scenario
+  const scenario = deepFreeze(parseScenarioText(text, path, format))
+  recent.delete(path)
+  recent.set(path, { text, scenario })
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string)
+  return scenario
 }

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { fileURLToPath } from 'node:url'
+import { writeFile } from 'node:fs/promises'
 import { loadScenario, parseScenario, parseScenarioText, ScenarioError } from '../../../src/radar-sim/scenario/load.js'
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/scenarios/', import.meta.url))
@@ -126,6 +127,20 @@ t.test('text and files: JSON and YAML by extension, errors name the file', async
   await t.rejects(loadScenario(`${dir}/bad.yaml`), { name: 'ScenarioError', message: `${dir}/bad.yaml: targets/0/motion/speed: Expected a number ≥ 0 or an array of numbers ≥ 0 (m/s)` })
   await t.rejects(loadScenario(`${dir}/scenario.txt`), { message: /unknown scenario file type "\.txt"/ })
   await t.rejects(loadScenario(`${dir}/missing.yaml`), { name: 'ScenarioError', message: /missing\.yaml: cannot read/ })
+})
+
+t.test('a file is parsed once while its text is unchanged; the scenario is read-only', async (t) => {
+  const dir = t.testdir({ 'a.yaml': 'name: first\n' })
+  const one = await loadScenario(`${dir}/a.yaml`)
+  t.equal(await loadScenario(`${dir}/a.yaml`), one, 'the same file gives the same parsed scenario')
+  t.ok(Object.isFrozen(one) && Object.isFrozen(one.radar), 'deep-frozen')
+  t.throws(() => { (one as { name: string }).name = 'changed' }, TypeError)
+  await writeFile(`${dir}/a.yaml`, 'name: second\n')
+  const two = await loadScenario(`${dir}/a.yaml`)
+  t.not(two, one)
+  t.equal(two.name, 'second', 'an edited file is parsed again')
+  await writeFile(`${dir}/a.yaml`, 'name: [\n')
+  await t.rejects(loadScenario(`${dir}/a.yaml`), { name: 'ScenarioError', message: /not valid YAML/ }, 'and its errors are reported, not hidden by the earlier parse')
 })
 
 t.test('every fixture loads', async (t) => {
