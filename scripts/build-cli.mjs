@@ -24,10 +24,8 @@ for (const name of ['camera', 'radar-sim']) {
     target: 'node20',
     external: ['pino', 'pino-pretty', 'bufferutil', 'utf-8-validate'],
     banner: { js: "import { createRequire as __rpeCreateRequire } from 'node:module'; const require = __rpeCreateRequire(import.meta.url);" },
-    // Error class names appear in logs and answers: keep them.
-    keepNames: true,
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Not minified: stack traces stay readable without source maps, and no
+    // keepNames helper (it would run on every closure created per request).
     sourcemap: true,
     legalComments: 'linked',
     logLevel: 'warning'
